@@ -1,0 +1,27 @@
+//! The `lcp` command line. Exit codes and output follow DESIGN.md §6: 0 valid, 1 invalid input or
+//! failed verification, 2 usage error (clap's own exit code for bad arguments).
+
+pub mod input;
+pub mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// LCP-Nitro: an Ethereum light-client proxy in an AWS Nitro enclave.
+#[derive(Debug, Parser)]
+#[command(name = "lcp", version, about)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every `lcp` subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Parses the command line, runs the command and maps its outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {}
+}

@@ -1,0 +1,4 @@
+//! The LCP trusted code base: everything that runs inside the Nitro enclave.
+//!
+//! Dependencies point inward: the service and NSM layers use the light client and SPV
+//! verification, never the other way round; the verification modules do no I/O and read no clock.

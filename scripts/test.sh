@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one test command (README): installs what the tests need, then runs every check and test,
+# Rust and Solidity. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-toolchain.sh
+source scripts/env.sh
+
+echo "== Solidity: format, build, test"
+(cd solidity && forge fmt --check && forge build --sizes && forge test)
+
+echo "== Rust: format, lint, test"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
