@@ -332,10 +332,13 @@ impl SealedExecutionHeader {
                 .enumerate()
                 .map(|(index, item)| Withdrawal::from_rpc_json(item, index))
                 .collect::<Result<Vec<_>, _>>()?;
-            let expected = sealed.header.withdrawals_root.ok_or(SpvError::ForkFieldGap {
-                field: "withdrawals",
-                missing: "withdrawalsRoot",
-            })?;
+            let expected = sealed
+                .header
+                .withdrawals_root
+                .ok_or(SpvError::ForkFieldGap {
+                    field: "withdrawals",
+                    missing: "withdrawalsRoot",
+                })?;
             check_withdrawals_root(&withdrawals, expected)?;
         }
         Ok(sealed)

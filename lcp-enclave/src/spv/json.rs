@@ -277,7 +277,10 @@ mod tests {
         assert_eq!(quantity("0x01"), Err(JsonProblem::LeadingZero));
         assert_eq!(quantity("0x"), Err(JsonProblem::NotHex));
         assert_eq!(quantity("1f"), Err(JsonProblem::NotHex));
-        assert_eq!(quantity(&format!("0x1{}", "0".repeat(64))), Err(JsonProblem::Overflow));
+        assert_eq!(
+            quantity(&format!("0x1{}", "0".repeat(64))),
+            Err(JsonProblem::Overflow)
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use super::{
     header::ExecutionHeaderFacts,
     json::{Obj, element_fixed},
     rlp::Fields,
-    trie::{MAX_ITEM_BYTES, MAX_TRANSACTIONS_PER_BLOCK, OrderedTrie, index_key, proven_value},
     transaction::TxType,
+    trie::{MAX_ITEM_BYTES, MAX_TRANSACTIONS_PER_BLOCK, OrderedTrie, index_key, proven_value},
 };
 use alloy_primitives::{Address, B256, Bloom, Bytes};
 use alloy_rlp::{Encodable, Header};
@@ -143,10 +143,9 @@ impl Receipt {
                 max: MAX_ITEM_BYTES,
             });
         }
-        let (&first, rest) = bytes.split_first().ok_or(SpvError::rlp(
-            what,
-            alloy_rlp::Error::InputTooShort,
-        ))?;
+        let (&first, rest) = bytes
+            .split_first()
+            .ok_or(SpvError::rlp(what, alloy_rlp::Error::InputTooShort))?;
         let (tx_type, body) = if first >= 0xc0 {
             (TxType::Legacy, bytes)
         } else {
@@ -161,7 +160,12 @@ impl Receipt {
             [] => Outcome::Status(false),
             [1] => Outcome::Status(true),
             root if root.len() == 32 => Outcome::PostState(B256::from_slice(root)),
-            _ => return Err(SpvError::InvalidField { what, field: "status" }),
+            _ => {
+                return Err(SpvError::InvalidField {
+                    what,
+                    field: "status",
+                });
+            }
         };
         let cumulative_gas_used = fields.next::<u64>()?;
         let logs_bloom = fields.next::<Bloom>()?;
@@ -233,7 +237,8 @@ impl Receipt {
             (None, None) => return Err(obj.error("status", JsonProblem::Missing)),
         };
         if let Some(claimed) = obj.opt_quantity_u64("transactionIndex")? {
-            let position = u64::try_from(position).map_err(|_| obj.error("transactionIndex", JsonProblem::Overflow))?;
+            let position = u64::try_from(position)
+                .map_err(|_| obj.error("transactionIndex", JsonProblem::Overflow))?;
             if claimed != position {
                 return Err(SpvError::PositionMismatch {
                     what: "receipt",

@@ -126,7 +126,10 @@ mod tests {
         assert_eq!(whole_list(&[0xc1, 0x01], "t"), Ok(&[0x01][..]));
         assert_eq!(
             whole_list(&[0xc1, 0x01, 0x00], "t"),
-            Err(SpvError::TrailingBytes { what: "t", count: 1 })
+            Err(SpvError::TrailingBytes {
+                what: "t",
+                count: 1
+            })
         );
         assert_eq!(
             whole_list(&[0x81, 0x80], "t"),

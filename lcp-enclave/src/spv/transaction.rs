@@ -408,29 +408,87 @@ mod tests {
         let data = Bytes::from_static(b"\x12\x34");
         let sig = U256::from(7);
         let legacy_155 = list(&[&0u64, &one, &21000u64, &to, &one, &data, &37u64, &sig, &sig]);
-        let legacy = list(&[&0u64, &one, &21000u64, &Bytes::new(), &one, &data, &27u64, &sig, &sig]);
+        let legacy = list(&[
+            &0u64,
+            &one,
+            &21000u64,
+            &Bytes::new(),
+            &one,
+            &data,
+            &27u64,
+            &sig,
+            &sig,
+        ]);
         let t1 = typed(
             1,
-            &[&1u64, &0u64, &one, &21000u64, &to, &one, &data, &access_list(), &1u64, &sig, &sig],
+            &[
+                &1u64,
+                &0u64,
+                &one,
+                &21000u64,
+                &to,
+                &one,
+                &data,
+                &access_list(),
+                &1u64,
+                &sig,
+                &sig,
+            ],
         );
         let t2 = typed(
             2,
-            &[&1u64, &0u64, &one, &one, &21000u64, &to, &one, &data, &access_list(), &0u64, &sig, &sig],
+            &[
+                &1u64,
+                &0u64,
+                &one,
+                &one,
+                &21000u64,
+                &to,
+                &one,
+                &data,
+                &access_list(),
+                &0u64,
+                &sig,
+                &sig,
+            ],
         );
         let blobs = Raw(list(&[&B256::repeat_byte(1)]));
         let t3 = typed(
             3,
             &[
-                &1u64, &0u64, &one, &one, &21000u64, &to, &one, &data, &access_list(), &one, &blobs,
-                &0u64, &sig, &sig,
+                &1u64,
+                &0u64,
+                &one,
+                &one,
+                &21000u64,
+                &to,
+                &one,
+                &data,
+                &access_list(),
+                &one,
+                &blobs,
+                &0u64,
+                &sig,
+                &sig,
             ],
         );
         let auth = Raw(list(&[&Raw(list(&[&one, &to, &0u64, &1u64, &sig, &sig]))]));
         let t4 = typed(
             4,
             &[
-                &1u64, &0u64, &one, &one, &21000u64, &to, &one, &data, &access_list(), &auth,
-                &0u64, &sig, &sig,
+                &1u64,
+                &0u64,
+                &one,
+                &one,
+                &21000u64,
+                &to,
+                &one,
+                &data,
+                &access_list(),
+                &auth,
+                &0u64,
+                &sig,
+                &sig,
             ],
         );
         vec![
@@ -459,7 +517,10 @@ mod tests {
         }
         let legacy = Transaction::decode(&samples[0].1).unwrap();
         assert_eq!((legacy.chain_id, legacy.to), (None, None));
-        assert_eq!(Transaction::decode(&samples[1].1).unwrap().chain_id, Some(1));
+        assert_eq!(
+            Transaction::decode(&samples[1].1).unwrap().chain_id,
+            Some(1)
+        );
     }
 
     #[test]
@@ -477,7 +538,17 @@ mod tests {
         ));
         // A legacy transaction with v = 30 has neither a pre-EIP-155 nor an EIP-155 value.
         let sig = U256::from(7);
-        let bad_v = list(&[&0u64, &sig, &1u64, &Bytes::new(), &sig, &Bytes::new(), &30u64, &sig, &sig]);
+        let bad_v = list(&[
+            &0u64,
+            &sig,
+            &1u64,
+            &Bytes::new(),
+            &sig,
+            &Bytes::new(),
+            &30u64,
+            &sig,
+            &sig,
+        ]);
         assert_eq!(
             Transaction::decode(&bad_v),
             Err(SpvError::InvalidField {

@@ -63,7 +63,10 @@ pub fn index_key(index: u64) -> Vec<u8> {
 
 /// Splits bytes into nibbles, high nibble first.
 fn to_nibbles(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().flat_map(|byte| [byte >> 4, byte & 0x0f]).collect()
+    bytes
+        .iter()
+        .flat_map(|byte| [byte >> 4, byte & 0x0f])
+        .collect()
 }
 
 /// What a trie says about a key.
@@ -140,10 +143,7 @@ pub fn proven_value(
         match step(bytes, &path, &mut consumed).map_err(node_error)? {
             Step::Next(hash) => expected = hash,
             Step::Done(proven) => {
-                let extra = nodes
-                    .len()
-                    .saturating_sub(position)
-                    .saturating_sub(1);
+                let extra = nodes.len().saturating_sub(position).saturating_sub(1);
                 if extra > 0 {
                     return Err(SpvError::ProofExtraNodes {
                         trie,
@@ -371,10 +371,9 @@ impl OrderedTrie {
     ) -> Result<Self, SpvError> {
         let max = match trie {
             TrieKind::Withdrawals => MAX_WITHDRAWALS_PER_BLOCK,
-            TrieKind::State
-            | TrieKind::Storage
-            | TrieKind::Receipts
-            | TrieKind::Transactions => MAX_TRANSACTIONS_PER_BLOCK,
+            TrieKind::State | TrieKind::Storage | TrieKind::Receipts | TrieKind::Transactions => {
+                MAX_TRANSACTIONS_PER_BLOCK
+            }
         };
         if values.len() > max {
             return Err(SpvError::TooMany {
@@ -520,7 +519,13 @@ mod tests {
         let key = index_key(10);
         let nodes = trie.proof().unwrap();
         assert_eq!(nodes.len(), 3);
-        let proven = proven_value(TrieKind::Receipts, label(10), trie.root(), &key, &nodes[..2]);
+        let proven = proven_value(
+            TrieKind::Receipts,
+            label(10),
+            trie.root(),
+            &key,
+            &nodes[..2],
+        );
         assert_eq!(proven, Ok(None));
         verify_proof(trie.root(), Nibbles::unpack(&key), None, nodes[..2].iter()).unwrap();
         // With the leaf of index 9 appended, the proof has a node after its end.
@@ -561,10 +566,22 @@ mod tests {
 
     #[test]
     fn hex_prefix() {
-        assert_eq!(decode_hex_prefix(&[0x82, 0x20, 0xab]), Ok((true, vec![0xa, 0xb])));
-        assert_eq!(decode_hex_prefix(&[0x82, 0x1a, 0xbc]), Ok((false, vec![0xa, 0xb, 0xc])));
-        assert_eq!(decode_hex_prefix(&[0x82, 0x21, 0xab]), Err(NodeError::PathEncoding));
-        assert_eq!(decode_hex_prefix(&[0x82, 0x4a, 0xbc]), Err(NodeError::PathEncoding));
+        assert_eq!(
+            decode_hex_prefix(&[0x82, 0x20, 0xab]),
+            Ok((true, vec![0xa, 0xb]))
+        );
+        assert_eq!(
+            decode_hex_prefix(&[0x82, 0x1a, 0xbc]),
+            Ok((false, vec![0xa, 0xb, 0xc]))
+        );
+        assert_eq!(
+            decode_hex_prefix(&[0x82, 0x21, 0xab]),
+            Err(NodeError::PathEncoding)
+        );
+        assert_eq!(
+            decode_hex_prefix(&[0x82, 0x4a, 0xbc]),
+            Err(NodeError::PathEncoding)
+        );
         assert_eq!(decode_hex_prefix(&[0x80]), Err(NodeError::PathEncoding));
     }
 
