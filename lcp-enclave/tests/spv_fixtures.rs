@@ -3,6 +3,8 @@
 //! execution payloads must rebuild their block hashes. Negative cases alter real proofs and claims
 //! and expect the specific error.
 
+#![cfg(test)]
+
 use alloy_primitives::{Address, B256, Bytes, U256, address, b256, keccak256};
 use alloy_trie::{EMPTY_ROOT_HASH, KECCAK_EMPTY, Nibbles, proof::verify_proof};
 use lcp_enclave::spv::{
@@ -213,6 +215,11 @@ fn mainnet_receipts_and_logs_are_proven() {
     assert!(logs_checked >= 8, "only {logs_checked} logs checked");
 }
 
+/// A change to a log claim.
+type ClaimChange = Box<dyn Fn(&mut ReceiptLogClaim)>;
+/// A change to an eth_getProof response.
+type ResponseChange = Box<dyn Fn(&mut AccountProof)>;
+
 fn deposit_log() -> (ExecutionHeaderFacts, ReceiptLogClaim, ReceiptProof) {
     // receipt.json is the receipt of a deposit-contract transaction in this block.
     let single = fixture(&format!("{MAINNET}/receipt.json"));
@@ -245,7 +252,7 @@ fn deposit_log() -> (ExecutionHeaderFacts, ReceiptLogClaim, ReceiptProof) {
 fn log_claim_with_any_bound_field_changed_is_rejected() {
     let (facts, claim, proof) = deposit_log();
     verify_receipt_log_claim(&facts, &claim, &proof).unwrap();
-    let cases: Vec<(ClaimField, Box<dyn Fn(&mut ReceiptLogClaim)>)> = vec![
+    let cases: Vec<(ClaimField, ClaimChange)> = vec![
         (
             ClaimField::BlockNumber,
             Box::new(|c| c.block_number = c.block_number.wrapping_add(1)),
@@ -395,16 +402,18 @@ fn mainnet_account_and_storage_proofs() {
     assert_eq!(account.claim().address, response.address);
     assert_eq!(storage.len(), 1);
     // alloy-trie agrees on the account proof.
+    let mut payload = Vec::new();
+    alloy_rlp::Encodable::encode(&response.claimed.nonce, &mut payload);
+    alloy_rlp::Encodable::encode(&response.claimed.balance, &mut payload);
+    alloy_rlp::Encodable::encode(&response.claimed.storage_root, &mut payload);
+    alloy_rlp::Encodable::encode(&response.claimed.code_hash, &mut payload);
     let mut encoded = Vec::new();
-    alloy_rlp::encode_list::<_, dyn alloy_rlp::Encodable>(
-        &[
-            &response.claimed.nonce as &dyn alloy_rlp::Encodable,
-            &response.claimed.balance,
-            &response.claimed.storage_root,
-            &response.claimed.code_hash,
-        ],
-        &mut encoded,
-    );
+    alloy_rlp::Header {
+        list: true,
+        payload_length: payload.len(),
+    }
+    .encode(&mut encoded);
+    encoded.extend_from_slice(&payload);
     verify_proof(
         STATE_ROOT,
         Nibbles::unpack(keccak256(response.address)),
@@ -502,7 +511,7 @@ fn empty_storage_slots_are_proven_by_exclusion() {
 fn claimed_account_fields_must_be_the_proven_ones() {
     let response = AccountProof::from_rpc_json(&fixture(&format!("{MAINNET}/proof.json"))).unwrap();
     let proven = response.claimed;
-    let cases: Vec<(&str, Box<dyn Fn(&mut AccountProof)>)> = vec![
+    let cases: Vec<(&str, ResponseChange)> = vec![
         ("nonce", Box::new(|r| r.claimed.nonce = 2)),
         (
             "balance",

@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod output;
+pub mod spv;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,10 +19,16 @@ pub struct Cli {
 
 /// Every `lcp` subcommand.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
+    #[command(subcommand)]
+    Spv(spv::SpvCommand),
+}
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Spv(command) => spv::run(command),
+    }
 }
