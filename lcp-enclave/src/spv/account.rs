@@ -379,4 +379,148 @@ mod tests {
         encoded.push(0x80);
         assert!(AccountState::decode_rlp(&encoded).is_err());
     }
+
+    /// A generated state trie of 300 accounts (alloy-trie's HashBuilder, its proof retainer):
+    /// proofs for present and absent addresses, checked by our walk and by alloy's `verify_proof`.
+    fn state_trie(target: Address) -> (B256, Vec<Bytes>, Vec<(Address, AccountState)>) {
+        use alloy_trie::{HashBuilder, Nibbles, proof::ProofRetainer};
+        let mut accounts: Vec<(B256, Address, AccountState)> = (0u64..300)
+            .map(|i| {
+                let address = Address::from_slice(&keccak256(i.to_be_bytes())[..20]);
+                let state = AccountState {
+                    nonce: i.saturating_add(1),
+                    balance: U256::from(i).saturating_mul(U256::from(1_000_000_007u64)),
+                    storage_root: EMPTY_ROOT_HASH,
+                    code_hash: KECCAK_EMPTY,
+                };
+                (keccak256(address), address, state)
+            })
+            .collect();
+        accounts.sort_by_key(|(hashed, _, _)| *hashed);
+        let target_key = Nibbles::unpack(keccak256(target));
+        let mut builder =
+            HashBuilder::default().with_proof_retainer(ProofRetainer::new(vec![target_key]));
+        for (hashed, _, state) in &accounts {
+            builder.add_leaf(Nibbles::unpack(hashed), &encode_account(state));
+        }
+        let root = builder.root();
+        let proof = builder
+            .take_proof_nodes()
+            .matching_nodes_sorted(&target_key)
+            .into_iter()
+            .filter(|(path, node)| path.is_empty() || node.len() >= 32)
+            .map(|(_, node)| node)
+            .collect();
+        (
+            root,
+            proof,
+            accounts.into_iter().map(|(_, a, s)| (a, s)).collect(),
+        )
+    }
+
+    fn encode_account(state: &AccountState) -> Vec<u8> {
+        use alloy_rlp::Encodable;
+        let mut payload = Vec::new();
+        state.nonce.encode(&mut payload);
+        state.balance.encode(&mut payload);
+        state.storage_root.encode(&mut payload);
+        state.code_hash.encode(&mut payload);
+        let mut out = Vec::new();
+        alloy_rlp::Header {
+            list: true,
+            payload_length: payload.len(),
+        }
+        .encode(&mut out);
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    #[test]
+    fn absent_accounts_are_proven_by_exclusion() {
+        use alloy_trie::{Nibbles, proof::verify_proof};
+        for absent in [Address::ZERO, Address::repeat_byte(0xab)] {
+            let (root, proof, _) = state_trie(absent);
+            verify_proof(root, Nibbles::unpack(keccak256(absent)), None, proof.iter()).unwrap();
+            for (storage_hash, code_hash) in
+                [(EMPTY_ROOT_HASH, KECCAK_EMPTY), (B256::ZERO, B256::ZERO)]
+            {
+                let response = AccountProof {
+                    address: absent,
+                    claimed: AccountState {
+                        storage_root: storage_hash,
+                        code_hash,
+                        ..AccountState::EMPTY
+                    },
+                    account_proof: proof.clone(),
+                    storage: vec![StorageProof {
+                        slot: B256::ZERO,
+                        value: U256::ZERO,
+                        nodes: vec![],
+                    }],
+                };
+                let proven = verify_account_proof(root, &response).unwrap();
+                assert!(!proven.exists());
+                assert_eq!(proven.state(), AccountState::EMPTY);
+                assert_eq!(proven.storage(), &[(B256::ZERO, U256::ZERO)]);
+            }
+            // Claiming a nonce for an absent account is refused.
+            let response = AccountProof {
+                address: absent,
+                claimed: AccountState {
+                    nonce: 1,
+                    ..AccountState::EMPTY
+                },
+                account_proof: proof.clone(),
+                storage: vec![],
+            };
+            assert_eq!(
+                verify_account_proof(root, &response),
+                Err(SpvError::AccountFieldMismatch {
+                    address: absent,
+                    field: "nonce",
+                    claimed: B256::from(U256::from(1)),
+                    proven: B256::ZERO
+                })
+            );
+            // A non-zero slot of an absent account is refused.
+            let response = AccountProof {
+                address: absent,
+                claimed: AccountState::EMPTY,
+                account_proof: proof,
+                storage: vec![StorageProof {
+                    slot: B256::ZERO,
+                    value: U256::from(1),
+                    nodes: vec![],
+                }],
+            };
+            assert!(matches!(
+                verify_account_proof(root, &response),
+                Err(SpvError::StorageValueMismatch { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn present_generated_accounts_are_proven() {
+        let (_, _, accounts) = state_trie(Address::ZERO);
+        for (address, state) in accounts.iter().step_by(37) {
+            let (root, proof, _) = state_trie(*address);
+            let response = AccountProof {
+                address: *address,
+                claimed: *state,
+                account_proof: proof,
+                storage: vec![],
+            };
+            let proven = verify_account_proof(root, &response).unwrap();
+            assert!(proven.exists());
+            assert_eq!(proven.state(), *state);
+            // An absent claim (all empty) for a present account is refused.
+            let mut absent = response.clone();
+            absent.claimed = AccountState::EMPTY;
+            assert!(matches!(
+                verify_account_proof(root, &absent),
+                Err(SpvError::AccountFieldMismatch { .. })
+            ));
+        }
+    }
 }
