@@ -774,3 +774,67 @@ fn capella_beacon_blocks_rebuild_transactions_root_and_block_hash() {
         );
     }
 }
+
+/// The execution facts a light client takes from a verified `LightClientHeader.execution`
+/// (Beacon-API JSON, decimal integers).
+fn facts_of_light_client_header(execution: &Value) -> ExecutionHeaderFacts {
+    let number = |field: &str| execution[field].as_str().unwrap().parse::<u64>().unwrap();
+    let hash = |field: &str| execution[field].as_str().unwrap().parse::<B256>().unwrap();
+    ExecutionHeaderFacts {
+        block_number: number("block_number"),
+        block_hash: hash("block_hash"),
+        state_root: hash("state_root"),
+        receipts_root: hash("receipts_root"),
+        timestamp: number("timestamp"),
+    }
+}
+
+#[test]
+fn light_client_headers_link_to_real_transactions() {
+    let dir = "mainnet/lightclient/capella_p862-867";
+    let finality = fixture(&format!("{dir}/finality.json"));
+    let optimistic = fixture(&format!("{dir}/optimistic.json"));
+    let headers = [
+        (&finality["data"]["finalized_header"], "7109344"),
+        (&finality["data"]["attested_header"], "7109430"),
+        (&optimistic["data"]["attested_header"], "7109431"),
+    ];
+    for (light_client_header, slot) in headers {
+        assert_eq!(light_client_header["beacon"]["slot"], slot);
+        let execution = &light_client_header["execution"];
+        let facts = facts_of_light_client_header(execution);
+        let block = fixture(&format!("{dir}/beacon_blocks/{slot}.json"));
+        let (payload, _) = payload::payload_of_beacon_block(&block).unwrap();
+        let sealed = payload.verify_block_hash(None, None).unwrap();
+        sealed.check_against(&facts).unwrap();
+        // The light-client header's transactions_root is the SSZ root, not the MPT root.
+        let ssz_root: B256 = execution["transactions_root"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_ne!(ssz_root, sealed.header().transactions_root);
+        // A transaction proven against the MPT root becomes a claim about the verified block.
+        let trie = transactions_trie(&payload.transactions, Some(3)).unwrap();
+        let proven = verify_transaction_proof(
+            sealed.header().transactions_root,
+            3,
+            &payload.transactions[3],
+            trie.proof().unwrap(),
+        )
+        .unwrap();
+        let claim = proven.claim(&sealed, &facts).unwrap();
+        assert_eq!(claim.claim().block_number, facts.block_number);
+        // Against another light-client header the same header is refused.
+        let mut other = facts;
+        other.state_root = B256::repeat_byte(5);
+        assert_eq!(
+            proven.claim(&sealed, &other),
+            Err(SpvError::HeaderFieldMismatch {
+                field: "state_root",
+                expected: B256::repeat_byte(5),
+                got: facts.state_root
+            })
+        );
+    }
+}
