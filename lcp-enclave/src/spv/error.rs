@@ -126,7 +126,7 @@ impl core::fmt::Display for JsonProblem {
 
 /// Displays an optional element index as ` [i]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct At(pub Option<usize>);
+struct At(Option<usize>);
 
 impl core::fmt::Display for At {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -137,15 +137,16 @@ impl core::fmt::Display for At {
     }
 }
 
-/// Displays an optional value or `none`.
+/// Displays a JSON field name as `.name`, or nothing for the object itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Maybe<T>(pub Option<T>);
+struct Field<'a>(&'a str);
 
-impl<T: core::fmt::Display> core::fmt::Display for Maybe<T> {
+impl core::fmt::Display for Field<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match &self.0 {
-            Some(value) => value.fmt(f),
-            None => f.write_str("none"),
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ".{}", self.0)
         }
     }
 }
@@ -176,7 +177,7 @@ pub enum ClaimField {
 #[non_exhaustive]
 pub enum SpvError {
     /// A JSON field is missing or malformed.
-    #[error("JSON {object}{}.{field}: {problem}", At(*index))]
+    #[error("JSON {object}{}{}: {problem}", At(*index), Field(field))]
     Json {
         /// The object being read (`header`, `receipt`, `eth_getProof`, …).
         object: &'static str,
@@ -452,6 +453,14 @@ pub enum SpvError {
         proven: B256,
         /// The verified header's root.
         verified: B256,
+    },
+    /// Transaction `index` of a block is malformed.
+    #[error("transaction {index}: {source}")]
+    InTransaction {
+        /// The transaction's index in the block.
+        index: usize,
+        /// What is wrong with it.
+        source: Box<SpvError>,
     },
     /// A field a fork requires was not supplied.
     #[error("a {fork} payload needs {field}")]

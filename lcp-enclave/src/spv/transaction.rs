@@ -347,13 +347,9 @@ pub fn transactions_trie<T: AsRef<[u8]>>(
     target: Option<u64>,
 ) -> Result<OrderedTrie, SpvError> {
     for (index, raw) in raw_transactions.iter().enumerate() {
-        Transaction::decode(raw.as_ref()).map_err(|error| match error {
-            SpvError::Rlp { what, source, .. } => SpvError::Rlp {
-                what,
-                index: Some(index),
-                source,
-            },
-            other => other,
+        Transaction::decode(raw.as_ref()).map_err(|error| SpvError::InTransaction {
+            index,
+            source: Box::new(error),
         })?;
     }
     OrderedTrie::build(TrieKind::Transactions, raw_transactions, target)
@@ -521,6 +517,16 @@ mod tests {
             Transaction::decode(&samples[1].1).unwrap().chain_id,
             Some(1)
         );
+    }
+
+    #[test]
+    fn a_malformed_transaction_of_a_block_is_named() {
+        let mut raws: Vec<Vec<u8>> = samples().into_iter().map(|(_, raw)| raw).collect();
+        raws[4].push(0);
+        assert!(matches!(
+            transactions_trie(&raws, None),
+            Err(SpvError::InTransaction { index: 4, source }) if matches!(*source, SpvError::TrailingBytes { .. })
+        ));
     }
 
     #[test]
