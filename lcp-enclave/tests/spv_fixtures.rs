@@ -838,3 +838,78 @@ fn light_client_headers_link_to_real_transactions() {
         );
     }
 }
+
+#[test]
+fn malformed_rpc_json_names_the_field() {
+    use lcp_enclave::spv::JsonProblem;
+    let mut block = fixture(&format!("{MAINNET}/block.json"));
+    block.as_object_mut().unwrap().remove("baseFeePerGas");
+    assert_eq!(
+        SealedExecutionHeader::from_rpc_json(&block),
+        Err(SpvError::ForkFieldGap {
+            field: "withdrawalsRoot",
+            missing: "baseFeePerGas"
+        })
+    );
+    let mut block = fixture(&format!("{MAINNET}/block.json"));
+    block["number"] = Value::String("0x014e8d38".into());
+    assert_eq!(
+        SealedExecutionHeader::from_rpc_json(&block),
+        Err(SpvError::Json {
+            object: "block",
+            index: None,
+            field: "number",
+            problem: JsonProblem::LeadingZero
+        })
+    );
+    let mut block = fixture(&format!("{MAINNET}/block.json"));
+    block["extraData"] = Value::String(format!("0x{}", "ab".repeat(33)));
+    assert_eq!(
+        SealedExecutionHeader::from_rpc_json(&block),
+        Err(SpvError::Json {
+            object: "block",
+            index: None,
+            field: "extraData",
+            problem: JsonProblem::Length {
+                expected: 32,
+                got: 33
+            }
+        })
+    );
+    let mut receipts = fixture(&format!("{MAINNET}/receipts.json"));
+    receipts[9]["status"] = Value::String("0x2".into());
+    assert_eq!(
+        BlockReceipts::from_rpc_json(&receipts),
+        Err(SpvError::Json {
+            object: "receipt",
+            index: Some(9),
+            field: "status",
+            problem: JsonProblem::Invalid
+        })
+    );
+    let mut receipts = fixture(&format!("{MAINNET}/receipts.json"));
+    receipts[0]["logs"][0]["address"] = Value::String("0x1234".into());
+    assert_eq!(
+        BlockReceipts::from_rpc_json(&receipts),
+        Err(SpvError::Json {
+            object: "log",
+            index: Some(0),
+            field: "address",
+            problem: JsonProblem::Length {
+                expected: 20,
+                got: 2
+            }
+        })
+    );
+    let mut proof = fixture(&format!("{MAINNET}/proof.json"));
+    proof["accountProof"][1] = Value::String("0xzz".into());
+    assert_eq!(
+        AccountProof::from_rpc_json(&proof),
+        Err(SpvError::Json {
+            object: "accountProof",
+            index: Some(1),
+            field: "",
+            problem: JsonProblem::NotHex
+        })
+    );
+}
