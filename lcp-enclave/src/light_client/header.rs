@@ -223,9 +223,13 @@ pub fn compute_signing_root(object_root: B256, domain: B256) -> B256 {
 /// `compute_fork_digest(genesis_validators_root, epoch)` (fulu form: from Fulu on, the blob
 /// parameters are mixed into the digest).
 pub fn compute_fork_digest(spec: &ChainSpec, epoch: u64) -> [u8; 4] {
-    let version = spec.fork_version_at_epoch(epoch);
+    fork_digest_of(spec, spec.fork_at_epoch(epoch), spec.fork_version_at_epoch(epoch), epoch)
+}
+
+/// The digest of `fork` (version `version`) at `epoch`.
+fn fork_digest_of(spec: &ChainSpec, fork: Fork, version: [u8; 4], epoch: u64) -> [u8; 4] {
     let mut base = compute_fork_data_root(version, spec.genesis_validators_root);
-    if spec.fork_at_epoch(epoch) >= Fork::Fulu {
+    if fork >= Fork::Fulu {
         let params = spec.blob_parameters(epoch);
         let mut preimage = [0u8; 16];
         let (epoch_bytes, blobs_bytes) = preimage.split_at_mut(8);
@@ -250,7 +254,7 @@ pub fn compute_fork_digest(spec: &ChainSpec, epoch: u64) -> [u8; 4] {
 pub fn known_fork_digests(spec: &ChainSpec) -> Vec<([u8; 4], Fork)> {
     let mut out = Vec::new();
     for entry in spec.forks() {
-        out.push((compute_fork_digest(spec, entry.epoch), entry.fork));
+        out.push((fork_digest_of(spec, entry.fork, entry.version, entry.epoch), entry.fork));
     }
     for blob in &spec.blob_schedule {
         let fork = spec.fork_at_epoch(blob.epoch);
