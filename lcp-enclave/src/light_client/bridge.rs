@@ -12,7 +12,24 @@ use super::config::{ChainSpec, Preset};
 use super::containers::{LightClientFinalityUpdate, LightClientUpdate};
 use super::error::LightClientError;
 use super::sync::{LightClientStore, is_finality_update, process_light_client_update};
-use super::upgrade::upgrade_lc_update;
+use super::config::LcLayout;
+use super::upgrade::{upgrade_lc_store, upgrade_lc_update};
+
+/// Upgrades the store when data of a newer layout arrives (the spec's store upgrade "MAY be
+/// performed before the fork"; the data itself proves the fork has come). Never downgrades.
+///
+/// # Errors
+/// From [`upgrade_lc_store`].
+pub fn advance_store_fork<P: Preset>(
+    store: &mut LightClientStore<P>,
+    layout: LcLayout,
+    spec: &ChainSpec,
+) -> Result<(), LightClientError> {
+    if layout > store.layout() {
+        *store = upgrade_lc_store(spec, store.clone(), layout.representative_fork())?;
+    }
+    Ok(())
+}
 
 /// Policy parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +70,7 @@ pub fn process_bridge_update<P: Preset>(
     policy: &BridgePolicy,
     keys: &mut KeyCache,
 ) -> Result<Outcome, LightClientError> {
+    advance_store_fork(store, update.layout, spec)?;
     let update = upgrade_lc_update(spec, update, store.layout())?;
     if !is_finality_update(&update) {
         return Err(LightClientError::FinalityRequired { attested_slot: update.attested_header.beacon.slot });
