@@ -2,14 +2,21 @@
 //! 1250–1251 (fork-digest-prefixed SSZ), in spec mode and bridge mode, plus negative cases that
 //! each expect one specific error.
 
+#![cfg(test)]
+// Test code: an overflow here is a failed test (debug builds panic), not a crashed enclave.
+#![allow(clippy::arithmetic_side_effects)]
+
 use alloy_primitives::B256;
 use lcp_enclave::light_client::bls::KeyCache;
-use lcp_enclave::light_client::bridge::{BridgePolicy, Outcome, process_bridge_finality_update, process_bridge_update};
+use lcp_enclave::light_client::bridge::{
+    BridgePolicy, Outcome, process_bridge_finality_update, process_bridge_update,
+};
 use lcp_enclave::light_client::config::{ChainSpec, Fork, LcLayout, Mainnet};
 use lcp_enclave::light_client::containers::{LcExecution, LightClientBootstrap, LightClientUpdate};
 use lcp_enclave::light_client::decode::{
-    bootstrap_from_json, decode_bootstrap, decode_finality_update, decode_optimistic_update, decode_update,
-    finality_update_from_json, optimistic_update_from_json, split_fork_digest, updates_from_json,
+    bootstrap_from_json, decode_bootstrap, decode_finality_update, decode_optimistic_update,
+    decode_update, finality_update_from_json, optimistic_update_from_json, split_fork_digest,
+    updates_from_json,
 };
 use lcp_enclave::light_client::error::{Branch, HeaderCheck, LightClientError, Object};
 use lcp_enclave::light_client::sync::{
@@ -26,14 +33,21 @@ const TRUSTED_ROOT: &str = "0x5afc212a7924789b2bc86acad3ab3a6ffb1f6e97253ea50bee
 const CAPELLA_NOW: u64 = 7_109_440;
 
 fn dir(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/mainnet/lightclient").join(sub)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/mainnet/lightclient")
+        .join(sub)
 }
 
 fn json(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir("capella_p862-867").join(name)).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(dir("capella_p862-867").join(name)).unwrap())
+        .unwrap()
 }
 
-fn capella() -> (ChainSpec, LightClientBootstrap<Mainnet>, Vec<LightClientUpdate<Mainnet>>) {
+fn capella() -> (
+    ChainSpec,
+    LightClientBootstrap<Mainnet>,
+    Vec<LightClientUpdate<Mainnet>>,
+) {
     let spec = ChainSpec::mainnet();
     let bootstrap = bootstrap_from_json::<Mainnet>(&spec, &json("bootstrap.json")).unwrap();
     let updates = updates_from_json::<Mainnet>(&spec, &json("updates.json")).unwrap();
@@ -61,15 +75,19 @@ fn capella_six_periods_spec_mode() {
     // The last period update finalizes 7104096 (period 867).
     assert_eq!(store.finalized_header.beacon.slot, 7_104_096);
     let finality = finality_update_from_json::<Mainnet>(&spec, &json("finality.json")).unwrap();
-    process_light_client_finality_update(&mut store, finality, CAPELLA_NOW, &spec, &mut keys).unwrap();
+    process_light_client_finality_update(&mut store, finality, CAPELLA_NOW, &spec, &mut keys)
+        .unwrap();
     assert_eq!(store.finalized_header.beacon.slot, 7_109_344);
-    let optimistic = optimistic_update_from_json::<Mainnet>(&spec, &json("optimistic.json")).unwrap();
-    process_light_client_optimistic_update(&mut store, optimistic, CAPELLA_NOW, &spec, &mut keys).unwrap();
+    let optimistic =
+        optimistic_update_from_json::<Mainnet>(&spec, &json("optimistic.json")).unwrap();
+    process_light_client_optimistic_update(&mut store, optimistic, CAPELLA_NOW, &spec, &mut keys)
+        .unwrap();
     assert_eq!(store.optimistic_header.beacon.slot, 7_109_431);
 
     // The finalized execution header is the execution payload of the full block at that slot.
     let block = serde_json::from_str::<Value>(
-        &std::fs::read_to_string(dir("capella_p862-867").join("beacon_blocks/7109344.json")).unwrap(),
+        &std::fs::read_to_string(dir("capella_p862-867").join("beacon_blocks/7109344.json"))
+            .unwrap(),
     )
     .unwrap();
     let message = &block["data"]["message"];
@@ -78,11 +96,42 @@ fn capella_six_periods_spec_mode() {
     let LcExecution::Capella(execution) = &store.finalized_header.execution else {
         panic!("capella store holds capella headers")
     };
-    assert_eq!(execution.block_hash, payload["block_hash"].as_str().unwrap().parse::<B256>().unwrap());
-    assert_eq!(execution.block_number.to_string(), payload["block_number"].as_str().unwrap());
-    assert_eq!(execution.state_root, payload["state_root"].as_str().unwrap().parse::<B256>().unwrap());
-    assert_eq!(execution.receipts_root, payload["receipts_root"].as_str().unwrap().parse::<B256>().unwrap());
-    assert_eq!(store.finalized_header.beacon.state_root, message["state_root"].as_str().unwrap().parse::<B256>().unwrap());
+    assert_eq!(
+        execution.block_hash,
+        payload["block_hash"]
+            .as_str()
+            .unwrap()
+            .parse::<B256>()
+            .unwrap()
+    );
+    assert_eq!(
+        execution.block_number.to_string(),
+        payload["block_number"].as_str().unwrap()
+    );
+    assert_eq!(
+        execution.state_root,
+        payload["state_root"]
+            .as_str()
+            .unwrap()
+            .parse::<B256>()
+            .unwrap()
+    );
+    assert_eq!(
+        execution.receipts_root,
+        payload["receipts_root"]
+            .as_str()
+            .unwrap()
+            .parse::<B256>()
+            .unwrap()
+    );
+    assert_eq!(
+        store.finalized_header.beacon.state_root,
+        message["state_root"]
+            .as_str()
+            .unwrap()
+            .parse::<B256>()
+            .unwrap()
+    );
 }
 
 #[test]
@@ -94,17 +143,27 @@ fn capella_bridge_mode_skips_the_stale_first_update() {
     assert_eq!(policy.min_participants, 342);
     let outcomes: Vec<Outcome> = updates
         .into_iter()
-        .map(|u| process_bridge_update(&mut store, u, CAPELLA_NOW, &spec, &policy, &mut keys).unwrap())
+        .map(|u| {
+            process_bridge_update(&mut store, u, CAPELLA_NOW, &spec, &policy, &mut keys).unwrap()
+        })
         .collect();
     // The first update is older than the bootstrap but carries period 862's next committee, which
     // the spec accepts; all six are applied.
     assert_eq!(outcomes, vec![Outcome::Applied; 6]);
     // Replaying an already-applied update is stale, not an error.
     let (_, _, again) = capella();
-    let replay = process_bridge_update(&mut store, again[2].clone(), CAPELLA_NOW, &spec, &policy, &mut keys);
+    let replay = process_bridge_update(
+        &mut store,
+        again[2].clone(),
+        CAPELLA_NOW,
+        &spec,
+        &policy,
+        &mut keys,
+    );
     assert_eq!(replay, Ok(Outcome::Stale));
     let finality = finality_update_from_json::<Mainnet>(&spec, &json("finality.json")).unwrap();
-    process_bridge_finality_update(&mut store, finality, CAPELLA_NOW, &spec, &policy, &mut keys).unwrap();
+    process_bridge_finality_update(&mut store, finality, CAPELLA_NOW, &spec, &policy, &mut keys)
+        .unwrap();
     assert_eq!(store.finalized_header.beacon.slot, 7_109_344);
 }
 
@@ -113,7 +172,8 @@ fn capella_bridge_mode_skips_the_stale_first_update() {
 fn capella_data_in_deneb_store_and_blob_fields_before_deneb() {
     let (spec, bootstrap, updates) = capella();
     let bootstrap = upgrade_lc_bootstrap(&spec, bootstrap, LcLayout::Deneb).unwrap();
-    let mut store = initialize_light_client_store(&spec, trusted(), bootstrap, Fork::Deneb).unwrap();
+    let mut store =
+        initialize_light_client_store(&spec, trusted(), bootstrap, Fork::Deneb).unwrap();
     let mut keys = KeyCache::new();
     let first = upgrade_lc_update(&spec, updates[0].clone(), LcLayout::Deneb).unwrap();
     process_light_client_update(&mut store, &first, CAPELLA_NOW, &spec, &mut keys).unwrap();
@@ -137,17 +197,28 @@ fn bootstrap_not_matching_trusted_root() {
     let wrong = B256::repeat_byte(0x11);
     assert_eq!(
         initialize_light_client_store(&spec, wrong, bootstrap.clone(), Fork::Capella),
-        Err(LightClientError::BootstrapRootMismatch { got: trusted(), expected: wrong })
+        Err(LightClientError::BootstrapRootMismatch {
+            got: trusted(),
+            expected: wrong
+        })
     );
     let mut tampered = bootstrap;
     tampered.current_sync_committee_branch[0] = B256::repeat_byte(1);
     assert!(matches!(
         initialize_light_client_store(&spec, trusted(), tampered, Fork::Capella),
-        Err(LightClientError::InvalidBranch { branch: Branch::CurrentSyncCommittee, slot: 7_069_376, period: 862, fork: Fork::Capella })
+        Err(LightClientError::InvalidBranch {
+            branch: Branch::CurrentSyncCommittee,
+            slot: 7_069_376,
+            period: 862,
+            fork: Fork::Capella
+        })
     ));
 }
 
-fn store_after_first(spec: &ChainSpec, keys: &mut KeyCache) -> (LightClientStore<Mainnet>, Vec<LightClientUpdate<Mainnet>>) {
+fn store_after_first(
+    spec: &ChainSpec,
+    keys: &mut KeyCache,
+) -> (LightClientStore<Mainnet>, Vec<LightClientUpdate<Mainnet>>) {
     let (_, bootstrap, updates) = capella();
     let mut store = init(spec, bootstrap);
     process_light_client_update(&mut store, &updates[0], CAPELLA_NOW, spec, keys).unwrap();
@@ -162,12 +233,23 @@ fn flipped_participation_bit_fails_signature() {
     let before = store.clone();
     let mut update = updates[1].clone();
     let bit = update.sync_aggregate.sync_committee_bits.get(0).unwrap();
-    update.sync_aggregate.sync_committee_bits.set(0, !bit).unwrap();
+    update
+        .sync_aggregate
+        .sync_committee_bits
+        .set(0, !bit)
+        .unwrap();
     assert_eq!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidSignature { signature_slot: 7_070_143, period: 863, fork: Fork::Capella })
+        Err(LightClientError::InvalidSignature {
+            signature_slot: 7_070_143,
+            period: 863,
+            fork: Fork::Capella
+        })
     );
-    assert_eq!(store, before, "a rejected update leaves the store unchanged");
+    assert_eq!(
+        store, before,
+        "a rejected update leaves the store unchanged"
+    );
 }
 
 #[test]
@@ -177,17 +259,24 @@ fn flipped_signature_bits_fail() {
     let (mut store, updates) = store_after_first(&spec, &mut keys);
     // A valid G2 point over another message: the pairing check fails.
     let mut update = updates[1].clone();
-    update.sync_aggregate.sync_committee_signature = updates[2].sync_aggregate.sync_committee_signature;
+    update.sync_aggregate.sync_committee_signature =
+        updates[2].sync_aggregate.sync_committee_signature;
     assert_eq!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidSignature { signature_slot: 7_070_143, period: 863, fork: Fork::Capella })
+        Err(LightClientError::InvalidSignature {
+            signature_slot: 7_070_143,
+            period: 863,
+            fork: Fork::Capella
+        })
     );
     // Flipping the compression flag bit makes the bytes no valid encoding.
     let mut update = updates[1].clone();
     update.sync_aggregate.sync_committee_signature.0[0] ^= 0x80;
     assert_eq!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidSignatureEncoding { signature_slot: 7_070_143 })
+        Err(LightClientError::InvalidSignatureEncoding {
+            signature_slot: 7_070_143
+        })
     );
 }
 
@@ -200,19 +289,31 @@ fn wrong_finality_branch_node() {
     update.finality_branch[3] = B256::repeat_byte(0xab);
     assert_eq!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidBranch { branch: Branch::Finality, slot: 7_070_142, period: 863, fork: Fork::Capella })
+        Err(LightClientError::InvalidBranch {
+            branch: Branch::Finality,
+            slot: 7_070_142,
+            period: 863,
+            fork: Fork::Capella
+        })
     );
     let mut update = updates[1].clone();
     update.next_sync_committee_branch[0] = B256::repeat_byte(0xab);
     assert!(matches!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidBranch { branch: Branch::NextSyncCommittee, .. })
+        Err(LightClientError::InvalidBranch {
+            branch: Branch::NextSyncCommittee,
+            ..
+        })
     ));
     let mut update = updates[1].clone();
     update.attested_header.execution_branch[1] = B256::repeat_byte(0xab);
     assert_eq!(
         process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidHeader { slot: 7_070_142, fork: Fork::Capella, check: HeaderCheck::ExecutionBranch })
+        Err(LightClientError::InvalidHeader {
+            slot: 7_070_142,
+            fork: Fork::Capella,
+            check: HeaderCheck::ExecutionBranch
+        })
     );
 }
 
@@ -223,10 +324,20 @@ fn wrong_fork_version_fails_signature() {
     let (mut store, updates) = store_after_first(&ChainSpec::mainnet(), &mut keys);
     let mut forks = spec.forks().to_vec();
     forks[3].version = [0x03, 0, 0, 0x01];
-    spec = ChainSpec::new("mainnet-wrong-capella", spec.preset, forks, spec.genesis_validators_root).unwrap();
+    spec = ChainSpec::new(
+        "mainnet-wrong-capella",
+        spec.preset,
+        forks,
+        spec.genesis_validators_root,
+    )
+    .unwrap();
     assert_eq!(
         process_light_client_update(&mut store, &updates[1], CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::InvalidSignature { signature_slot: 7_070_143, period: 863, fork: Fork::Capella })
+        Err(LightClientError::InvalidSignature {
+            signature_slot: 7_070_143,
+            period: 863,
+            fork: Fork::Capella
+        })
     );
 }
 
@@ -238,12 +349,20 @@ fn update_from_unverifiable_period() {
     // Period 864 straight after the bootstrap (862, next committee unknown).
     assert_eq!(
         process_light_client_update(&mut store, &updates[2], CAPELLA_NOW, &spec, &mut keys),
-        Err(LightClientError::UnverifiablePeriod { signature_period: 864, store_period: 862, next_known: false })
+        Err(LightClientError::UnverifiablePeriod {
+            signature_period: 864,
+            store_period: 862,
+            next_known: false
+        })
     );
     // And a current slot before the signature slot.
     assert!(matches!(
         process_light_client_update(&mut store, &updates[0], 7_061_719, &spec, &mut keys),
-        Err(LightClientError::InvalidSlotOrder { current_slot: 7_061_719, signature_slot: 7_061_720, .. })
+        Err(LightClientError::InvalidSlotOrder {
+            current_slot: 7_061_719,
+            signature_slot: 7_061_720,
+            ..
+        })
     ));
 }
 
@@ -254,7 +373,11 @@ fn insufficient_participation_in_bridge_mode() {
     let (mut store, updates) = store_after_first(&spec, &mut keys);
     let mut update = updates[1].clone();
     for i in 0..200 {
-        update.sync_aggregate.sync_committee_bits.set(i, false).unwrap();
+        update
+            .sync_aggregate
+            .sync_committee_bits
+            .set(i, false)
+            .unwrap();
     }
     let policy = BridgePolicy::two_thirds::<Mainnet>();
     assert_eq!(
@@ -267,10 +390,20 @@ fn insufficient_participation_in_bridge_mode() {
         })
     );
     // An optimistic-only update has no finality: refused in bridge mode.
-    let optimistic = optimistic_update_from_json::<Mainnet>(&spec, &json("optimistic.json")).unwrap();
+    let optimistic =
+        optimistic_update_from_json::<Mainnet>(&spec, &json("optimistic.json")).unwrap();
     assert_eq!(
-        process_bridge_update(&mut store, optimistic.into(), CAPELLA_NOW, &spec, &policy, &mut keys),
-        Err(LightClientError::FinalityRequired { attested_slot: 7_109_431 })
+        process_bridge_update(
+            &mut store,
+            optimistic.into(),
+            CAPELLA_NOW,
+            &spec,
+            &policy,
+            &mut keys
+        ),
+        Err(LightClientError::FinalityRequired {
+            attested_slot: 7_109_431
+        })
     );
 }
 
@@ -281,14 +414,23 @@ fn insufficient_participation_in_bridge_mode() {
 fn portal_value(name: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(dir("deneb_p1250-1251_portal").join(name)).unwrap();
     let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let hex_text = yaml["content_value"].as_str().unwrap().replace([' ', '\n', '\\'], "");
+    let hex_text = yaml["content_value"]
+        .as_str()
+        .unwrap()
+        .replace([' ', '\n', '\\'], "");
     hex::decode(hex_text.trim_start_matches("0x")).unwrap()
 }
 
 fn portal_key(name: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(dir("deneb_p1250-1251_portal").join(name)).unwrap();
     let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    hex::decode(yaml["content_key"].as_str().unwrap().trim_start_matches("0x")).unwrap()
+    hex::decode(
+        yaml["content_key"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0x"),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -311,7 +453,8 @@ fn deneb_portal_ssz() {
     let (fork, bytes) = split_fork_digest(&spec, Object::FinalityUpdate, &finality_value).unwrap();
     let finality = decode_finality_update::<Mainnet>(fork, bytes).unwrap();
     let optimistic_value = portal_value("optimistic_update.yaml");
-    let (fork, bytes) = split_fork_digest(&spec, Object::OptimisticUpdate, &optimistic_value).unwrap();
+    let (fork, bytes) =
+        split_fork_digest(&spec, Object::OptimisticUpdate, &optimistic_value).unwrap();
     let optimistic = decode_optimistic_update::<Mainnet>(fork, bytes).unwrap();
     let now = optimistic.signature_slot.max(finality.signature_slot) + 1;
 
@@ -329,7 +472,10 @@ fn deneb_portal_ssz() {
     let attested = optimistic.attested_header.beacon.slot;
     process_light_client_optimistic_update(&mut store, optimistic, now, &spec, &mut keys).unwrap();
     assert_eq!(store.optimistic_header.beacon.slot, attested);
-    assert!(matches!(store.finalized_header.execution, LcExecution::Deneb(_)));
+    assert!(matches!(
+        store.finalized_header.execution,
+        LcExecution::Deneb(_)
+    ));
 }
 
 #[test]
@@ -338,11 +484,17 @@ fn unknown_fork_digest_and_truncated_ssz() {
     let mut value = portal_value("bootstrap.yaml");
     assert!(matches!(
         decode_bootstrap::<Mainnet>(Fork::Deneb, &value[4..1000]),
-        Err(LightClientError::Ssz { object: Object::Bootstrap, fork: Fork::Deneb, .. })
+        Err(LightClientError::Ssz {
+            object: Object::Bootstrap,
+            fork: Fork::Deneb,
+            ..
+        })
     ));
     value[0] ^= 1;
     assert_eq!(
         split_fork_digest(&spec, Object::Bootstrap, &value).map(|(f, _)| f),
-        Err(LightClientError::UnknownForkDigest { digest: [0x6b, 0x95, 0xa1, 0xa9] })
+        Err(LightClientError::UnknownForkDigest {
+            digest: [0x6b, 0x95, 0xa1, 0xa9]
+        })
     );
 }

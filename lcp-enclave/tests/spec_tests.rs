@@ -2,18 +2,26 @@
 //! with `eth-consensus-specs==1.7.0b4`). Each handler's runner walks every case, reports each by
 //! name, fails on any mismatch, and checks the case count so a missing directory cannot pass.
 
+#![cfg(test)]
+// Test code: an overflow here is a failed test (debug builds panic), not a crashed enclave.
+#![allow(clippy::arithmetic_side_effects)]
+
 use alloy_primitives::B256;
 use lcp_enclave::light_client::bls::KeyCache;
 use lcp_enclave::light_client::config::{ChainSpec, Fork, Mainnet, Minimal, Preset};
 use lcp_enclave::light_client::decode::{
     decode_bootstrap, decode_finality_update, decode_optimistic_update, decode_update,
 };
-use lcp_enclave::light_client::header::{get_lc_execution_root, is_valid_light_client_header, known_fork_digests};
-use lcp_enclave::light_client::sync::{
-    LightClientStore, initialize_light_client_store, is_better_update, process_light_client_store_force_update,
-    process_light_client_update,
+use lcp_enclave::light_client::header::{
+    get_lc_execution_root, is_valid_light_client_header, known_fork_digests,
 };
-use lcp_enclave::light_client::upgrade::{upgrade_lc_bootstrap, upgrade_lc_store, upgrade_lc_update};
+use lcp_enclave::light_client::sync::{
+    LightClientStore, initialize_light_client_store, is_better_update,
+    process_light_client_store_force_update, process_light_client_update,
+};
+use lcp_enclave::light_client::upgrade::{
+    upgrade_lc_bootstrap, upgrade_lc_store, upgrade_lc_update,
+};
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
 
@@ -25,10 +33,14 @@ fn root() -> PathBuf {
 fn cases(handler: &str) -> Vec<(String, String, PathBuf)> {
     let mut out = Vec::new();
     for preset in ["minimal", "mainnet"] {
-        let Ok(forks) = std::fs::read_dir(root().join(preset)) else { continue };
+        let Ok(forks) = std::fs::read_dir(root().join(preset)) else {
+            continue;
+        };
         for fork in forks.flatten() {
             let dir = fork.path().join("light_client").join(handler);
-            let Ok(suites) = std::fs::read_dir(&dir) else { continue };
+            let Ok(suites) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for suite in suites.flatten() {
                 for case in std::fs::read_dir(suite.path()).unwrap().flatten() {
                     out.push((
@@ -46,7 +58,9 @@ fn cases(handler: &str) -> Vec<(String, String, PathBuf)> {
 
 fn snappy(path: &Path) -> Vec<u8> {
     let compressed = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    snap::raw::Decoder::new().decompress_vec(&compressed).unwrap()
+    snap::raw::Decoder::new()
+        .decompress_vec(&compressed)
+        .unwrap()
 }
 
 fn yaml(path: &Path) -> Value {
@@ -54,7 +68,9 @@ fn yaml(path: &Path) -> Value {
 }
 
 fn s(v: &Value) -> String {
-    v.as_str().map(|x| x.trim().to_owned()).unwrap_or_else(|| panic!("not a string: {v:?}"))
+    v.as_str()
+        .map(|x| x.trim().to_owned())
+        .unwrap_or_else(|| panic!("not a string: {v:?}"))
 }
 
 fn b256(v: &Value) -> B256 {
@@ -82,7 +98,10 @@ fn run_all(handler: &str, expected: usize, f: impl Fn(&str, &Path) -> Result<(),
     let cases = cases(handler);
     let mut failures = Vec::new();
     for (preset, fork, path) in &cases {
-        let name = format!("{preset}/{fork}/{handler}/{}", path.file_name().unwrap().to_string_lossy());
+        let name = format!(
+            "{preset}/{fork}/{handler}/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(preset, path)))
             .unwrap_or_else(|p| Err(format!("panic: {:?}", p.downcast_ref::<String>())));
         match outcome {
@@ -93,12 +112,26 @@ fn run_all(handler: &str, expected: usize, f: impl Fn(&str, &Path) -> Result<(),
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
-    assert_eq!(cases.len(), expected, "{handler}: expected {expected} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        cases.len(),
+        expected,
+        "{handler}: expected {expected} cases"
+    );
 }
 
 fn spec_of(case: &Path, gvr: B256) -> ChainSpec {
-    ChainSpec::from_config_yaml(&std::fs::read_to_string(case.join("config.yaml")).unwrap(), Some(gvr)).unwrap()
+    ChainSpec::from_config_yaml(
+        &std::fs::read_to_string(case.join("config.yaml")).unwrap(),
+        Some(gvr),
+    )
+    .unwrap()
 }
 
 fn check_header<P: Preset>(
@@ -110,20 +143,41 @@ fn check_header<P: Preset>(
     let slot = expected["slot"].as_u64().unwrap();
     let root = b256(&expected["beacon_root"]);
     if header.beacon.slot != slot || header.beacon_root() != root {
-        return Err(format!("{what}: got slot {} root {}, expected {slot} {root}", header.beacon.slot, header.beacon_root()));
+        return Err(format!(
+            "{what}: got slot {} root {}, expected {slot} {root}",
+            header.beacon.slot,
+            header.beacon_root()
+        ));
     }
     if let Some(exec) = expected.get("execution_root") {
         let got = get_lc_execution_root::<P>(spec, header);
         if got != b256(exec) {
-            return Err(format!("{what}: execution root {got}, expected {}", b256(exec)));
+            return Err(format!(
+                "{what}: execution root {got}, expected {}",
+                b256(exec)
+            ));
         }
     }
     Ok(())
 }
 
-fn check_store<P: Preset>(spec: &ChainSpec, store: &LightClientStore<P>, checks: &Value) -> Result<(), String> {
-    check_header::<P>(spec, "finalized_header", &store.finalized_header, &checks["finalized_header"])?;
-    check_header::<P>(spec, "optimistic_header", &store.optimistic_header, &checks["optimistic_header"])
+fn check_store<P: Preset>(
+    spec: &ChainSpec,
+    store: &LightClientStore<P>,
+    checks: &Value,
+) -> Result<(), String> {
+    check_header::<P>(
+        spec,
+        "finalized_header",
+        &store.finalized_header,
+        &checks["finalized_header"],
+    )?;
+    check_header::<P>(
+        spec,
+        "optimistic_header",
+        &store.optimistic_header,
+        &checks["optimistic_header"],
+    )
 }
 
 fn run_sync<P: Preset>(case: &Path) -> Result<(), String> {
@@ -132,29 +186,41 @@ fn run_sync<P: Preset>(case: &Path) -> Result<(), String> {
     let spec = spec_of(case, gvr);
     let trusted = b256(&meta["trusted_block_root"]);
     let bootstrap_fork = fork_of_digest(&spec, &meta["bootstrap_fork_digest"]);
-    let store_fork = spec.fork_of_version(version(&meta["store_fork_version"])).ok_or("store fork")?;
-    let bootstrap = decode_bootstrap::<P>(bootstrap_fork, &snappy(&case.join("bootstrap.ssz_snappy")))
+    let store_fork = spec
+        .fork_of_version(version(&meta["store_fork_version"]))
+        .ok_or("store fork")?;
+    let bootstrap =
+        decode_bootstrap::<P>(bootstrap_fork, &snappy(&case.join("bootstrap.ssz_snappy")))
+            .map_err(|e| e.to_string())?;
+    let bootstrap =
+        upgrade_lc_bootstrap(&spec, bootstrap, store_fork.layout()).map_err(|e| e.to_string())?;
+    let mut store = initialize_light_client_store(&spec, trusted, bootstrap, store_fork)
         .map_err(|e| e.to_string())?;
-    let bootstrap = upgrade_lc_bootstrap(&spec, bootstrap, store_fork.layout()).map_err(|e| e.to_string())?;
-    let mut store = initialize_light_client_store(&spec, trusted, bootstrap, store_fork).map_err(|e| e.to_string())?;
     let mut keys = KeyCache::new();
     let steps = yaml(&case.join("steps.yaml"));
     for (i, step) in steps.as_sequence().unwrap().iter().enumerate() {
         if let Some(p) = step.get("process_update") {
             let fork = fork_of_digest(&spec, &p["update_fork_digest"]);
             let file = case.join(format!("{}.ssz_snappy", s(&p["update"])));
-            let update = decode_update::<P>(fork, &snappy(&file)).map_err(|e| format!("step {i}: {e}"))?;
-            let update = upgrade_lc_update(&spec, update, store.layout()).map_err(|e| format!("step {i}: {e}"))?;
+            let update =
+                decode_update::<P>(fork, &snappy(&file)).map_err(|e| format!("step {i}: {e}"))?;
+            let update = upgrade_lc_update(&spec, update, store.layout())
+                .map_err(|e| format!("step {i}: {e}"))?;
             let current_slot = p["current_slot"].as_u64().unwrap();
             process_light_client_update(&mut store, &update, current_slot, &spec, &mut keys)
                 .map_err(|e| format!("step {i} process_update: {e}"))?;
             check_store(&spec, &store, &p["checks"]).map_err(|e| format!("step {i}: {e}"))?;
         } else if let Some(p) = step.get("force_update") {
-            process_light_client_store_force_update(&mut store, p["current_slot"].as_u64().unwrap())
-                .map_err(|e| format!("step {i} force_update: {e}"))?;
+            process_light_client_store_force_update(
+                &mut store,
+                p["current_slot"].as_u64().unwrap(),
+            )
+            .map_err(|e| format!("step {i} force_update: {e}"))?;
             check_store(&spec, &store, &p["checks"]).map_err(|e| format!("step {i}: {e}"))?;
         } else if let Some(p) = step.get("upgrade_store") {
-            let fork = spec.fork_of_version(version(&p["store_fork_version"])).ok_or("upgrade fork")?;
+            let fork = spec
+                .fork_of_version(version(&p["store_fork_version"]))
+                .ok_or("upgrade fork")?;
             store = upgrade_lc_store(&spec, store, fork).map_err(|e| format!("step {i}: {e}"))?;
             check_store(&spec, &store, &p["checks"]).map_err(|e| format!("step {i}: {e}"))?;
         } else {
@@ -166,7 +232,14 @@ fn run_sync<P: Preset>(case: &Path) -> Result<(), String> {
 
 fn fork_dir(case: &Path) -> Fork {
     // <preset>/<fork>/light_client/<handler>/<suite>/<case>
-    let name = case.ancestors().nth(4).unwrap().file_name().unwrap().to_string_lossy().into_owned();
+    let name = case
+        .ancestors()
+        .nth(4)
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     Fork::from_name(&name).unwrap_or_else(|| panic!("fork {name}"))
 }
 
@@ -203,10 +276,15 @@ fn run_data_collection<P: Preset>(case: &Path) -> Result<(), String> {
     let mut checked = 0usize;
     let load = |v: &Value| -> (Fork, Vec<u8>) {
         let fork = fork_of_digest(&spec, &v["fork_digest"]);
-        (fork, snappy(&case.join(format!("{}.ssz_snappy", s(&v["data"])))))
+        (
+            fork,
+            snappy(&case.join(format!("{}.ssz_snappy", s(&v["data"])))),
+        )
     };
     for step in steps.as_sequence().unwrap() {
-        let Some(head) = step.get("new_head") else { continue };
+        let Some(head) = step.get("new_head") else {
+            continue;
+        };
         let checks = &head["checks"];
         for b in checks["bootstraps"].as_sequence().into_iter().flatten() {
             // `{block_root}` alone: the server has no bootstrap for that root.
@@ -228,13 +306,19 @@ fn run_data_collection<P: Preset>(case: &Path) -> Result<(), String> {
             headers.push(update.attested_header);
             checked += 1;
         }
-        if let Some(f) = checks.get("latest_finality_update").filter(|v| !v.is_null()) {
+        if let Some(f) = checks
+            .get("latest_finality_update")
+            .filter(|v| !v.is_null())
+        {
             let (fork, bytes) = load(f);
             let update = decode_finality_update::<P>(fork, &bytes).map_err(|e| e.to_string())?;
             headers.push(update.attested_header);
             checked += 1;
         }
-        if let Some(o) = checks.get("latest_optimistic_update").filter(|v| !v.is_null()) {
+        if let Some(o) = checks
+            .get("latest_optimistic_update")
+            .filter(|v| !v.is_null())
+        {
             let (fork, bytes) = load(o);
             let update = decode_optimistic_update::<P>(fork, &bytes).map_err(|e| e.to_string())?;
             headers.push(update.attested_header);
@@ -250,7 +334,12 @@ fn run_data_collection<P: Preset>(case: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn dispatch(preset: &str, minimal: fn(&Path) -> Result<(), String>, mainnet: fn(&Path) -> Result<(), String>, case: &Path) -> Result<(), String> {
+fn dispatch(
+    preset: &str,
+    minimal: fn(&Path) -> Result<(), String>,
+    mainnet: fn(&Path) -> Result<(), String>,
+    case: &Path,
+) -> Result<(), String> {
     match preset {
         "minimal" => minimal(case),
         "mainnet" => mainnet(case),
@@ -260,7 +349,9 @@ fn dispatch(preset: &str, minimal: fn(&Path) -> Result<(), String>, mainnet: fn(
 
 #[test]
 fn sync() {
-    run_all("sync", 52, |preset, case| dispatch(preset, run_sync::<Minimal>, run_sync::<Mainnet>, case));
+    run_all("sync", 52, |preset, case| {
+        dispatch(preset, run_sync::<Minimal>, run_sync::<Mainnet>, case)
+    });
 }
 
 #[test]
@@ -273,6 +364,11 @@ fn update_ranking() {
 #[test]
 fn data_collection() {
     run_all("data_collection", 11, |preset, case| {
-        dispatch(preset, run_data_collection::<Minimal>, run_data_collection::<Mainnet>, case)
+        dispatch(
+            preset,
+            run_data_collection::<Minimal>,
+            run_data_collection::<Mainnet>,
+            case,
+        )
     });
 }

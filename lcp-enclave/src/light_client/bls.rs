@@ -52,7 +52,11 @@ impl CommitteeKeys {
         let total = AggregatePublicKey::aggregate(&refs, false)
             .map_err(|_| LightClientError::InvalidPublicKey { index: 0 })?
             .to_public_key();
-        Ok(Self { keys, negated, total })
+        Ok(Self {
+            keys,
+            negated,
+            total,
+        })
     }
 
     /// The aggregate of the participants' keys: the cheaper of summing participants or
@@ -76,7 +80,11 @@ impl CommitteeKeys {
             }
             Some(agg.to_public_key())
         } else {
-            let mut selected = bits.iter().zip(&self.keys).filter(|(b, _)| **b).map(|(_, k)| k);
+            let mut selected = bits
+                .iter()
+                .zip(&self.keys)
+                .filter(|(b, _)| **b)
+                .map(|(_, k)| k);
             let first = selected.next()?;
             let mut agg = AggregatePublicKey::from_public_key(first);
             for key in selected {
@@ -124,7 +132,10 @@ impl KeyCache {
     ///
     /// # Errors
     /// [`LightClientError::InvalidPublicKey`] if a key is invalid.
-    pub fn get<P: Preset>(&mut self, committee: &SyncCommittee<P>) -> Result<Arc<CommitteeKeys>, LightClientError> {
+    pub fn get<P: Preset>(
+        &mut self,
+        committee: &SyncCommittee<P>,
+    ) -> Result<Arc<CommitteeKeys>, LightClientError> {
         let id: Vec<u8> = committee.pubkeys.iter().flat_map(|k| k.0).collect();
         if let Some((_, keys)) = self.entries.iter().find(|(k, _)| *k == id) {
             return Ok(Arc::clone(keys));
@@ -151,11 +162,19 @@ pub fn fast_aggregate_verify<P: Preset>(
 ) -> Result<bool, LightClientError> {
     let signature = Signature::sig_validate(aggregate.sync_committee_signature.as_slice(), true)
         .map_err(|_| LightClientError::InvalidSignatureEncoding { signature_slot })?;
-    let Some(pk) = keys.participants_aggregate(&aggregate.sync_committee_bits.iter().collect::<Vec<bool>>()) else {
+    let Some(pk) =
+        keys.participants_aggregate(&aggregate.sync_committee_bits.iter().collect::<Vec<bool>>())
+    else {
         return Ok(false);
     };
-    Ok(signature.fast_aggregate_verify_pre_aggregated(false, signing_root.as_slice(), BLS_DST, &pk)
-        == BLST_ERROR::BLST_SUCCESS)
+    Ok(
+        signature.fast_aggregate_verify_pre_aggregated(
+            false,
+            signing_root.as_slice(),
+            BLS_DST,
+            &pk,
+        ) == BLST_ERROR::BLST_SUCCESS,
+    )
 }
 
 #[cfg(test)]
@@ -169,9 +188,15 @@ mod tests {
             .map(|i| SecretKey::key_gen(&[i; 32], &[]).unwrap().sk_to_pk())
             .collect();
         let refs: Vec<&PublicKey> = keys.iter().collect();
-        let total = AggregatePublicKey::aggregate(&refs, false).unwrap().to_public_key();
+        let total = AggregatePublicKey::aggregate(&refs, false)
+            .unwrap()
+            .to_public_key();
         let negated: Vec<PublicKey> = keys.iter().map(|k| negate(k).unwrap()).collect();
-        let ck = CommitteeKeys { keys: keys.clone(), negated, total };
+        let ck = CommitteeKeys {
+            keys: keys.clone(),
+            negated,
+            total,
+        };
         let bits = [true, true, false, true, true];
         let fast = ck.participants_aggregate(&bits).unwrap();
         let slow = AggregatePublicKey::aggregate(&[&keys[0], &keys[1], &keys[3], &keys[4]], false)
@@ -179,7 +204,10 @@ mod tests {
             .to_public_key();
         assert_eq!(fast.compress(), slow.compress());
         let few = [false, true, false, false, false];
-        assert_eq!(ck.participants_aggregate(&few).unwrap().compress(), keys[1].compress());
+        assert_eq!(
+            ck.participants_aggregate(&few).unwrap().compress(),
+            keys[1].compress()
+        );
         assert!(ck.participants_aggregate(&[false; 5]).is_none());
     }
 

@@ -8,11 +8,11 @@
 //!   non-finalized header after a timeout, which a bridge must not sign as finalized.
 
 use super::bls::KeyCache;
+use super::config::LcLayout;
 use super::config::{ChainSpec, Preset};
 use super::containers::{LightClientFinalityUpdate, LightClientUpdate};
 use super::error::LightClientError;
 use super::sync::{LightClientStore, is_finality_update, process_light_client_update};
-use super::config::LcLayout;
 use super::upgrade::{upgrade_lc_store, upgrade_lc_update};
 
 /// Upgrades the store when data of a newer layout arrives (the spec's store upgrade "MAY be
@@ -42,7 +42,9 @@ impl BridgePolicy {
     /// The default: `ceil(2/3 · SYNC_COMMITTEE_SIZE)` (342 of 512 on mainnet).
     pub fn two_thirds<P: Preset>() -> Self {
         let size = u64::try_from(P::sync_committee_size()).unwrap_or(u64::MAX);
-        Self { min_participants: size.saturating_mul(2).div_ceil(3) }
+        Self {
+            min_participants: size.saturating_mul(2).div_ceil(3),
+        }
     }
 }
 
@@ -73,7 +75,9 @@ pub fn process_bridge_update<P: Preset>(
     advance_store_fork(store, update.layout, spec)?;
     let update = upgrade_lc_update(spec, update, store.layout())?;
     if !is_finality_update(&update) {
-        return Err(LightClientError::FinalityRequired { attested_slot: update.attested_header.beacon.slot });
+        return Err(LightClientError::FinalityRequired {
+            attested_slot: update.attested_header.beacon.slot,
+        });
     }
     let participants = update.sync_aggregate.participants();
     if participants < policy.min_participants {
@@ -87,11 +91,11 @@ pub fn process_bridge_update<P: Preset>(
     match process_light_client_update(store, &update, current_slot, spec, keys) {
         Ok(()) => Ok(Outcome::Applied),
         Err(LightClientError::IrrelevantUpdate { .. }) => Ok(Outcome::Stale),
-        Err(LightClientError::UnverifiablePeriod { signature_period, store_period, .. })
-            if signature_period < store_period =>
-        {
-            Ok(Outcome::Stale)
-        }
+        Err(LightClientError::UnverifiablePeriod {
+            signature_period,
+            store_period,
+            ..
+        }) if signature_period < store_period => Ok(Outcome::Stale),
         Err(e) => Err(e),
     }
 }

@@ -158,7 +158,9 @@ impl LcLayout {
     pub fn execution_gindex(self) -> Option<u64> {
         match self {
             LcLayout::Altair => None,
-            LcLayout::Capella | LcLayout::Deneb | LcLayout::Electra => Some(EXECUTION_PAYLOAD_GINDEX),
+            LcLayout::Capella | LcLayout::Deneb | LcLayout::Electra => {
+                Some(EXECUTION_PAYLOAD_GINDEX)
+            }
             LcLayout::Gloas => Some(EXECUTION_BLOCK_HASH_GINDEX_GLOAS),
         }
     }
@@ -369,13 +371,16 @@ impl ChainSpec {
 
     /// The fork whose version is `version`.
     pub fn fork_of_version(&self, version: [u8; 4]) -> Option<Fork> {
-        self.forks.iter().find(|e| e.version == version).map(|e| e.fork)
+        self.forks
+            .iter()
+            .find(|e| e.version == version)
+            .map(|e| e.fork)
     }
 
     /// The blob parameters (`epoch`, `max_blobs_per_block`) in force at `epoch` (fulu `get_blob_parameters`).
     pub fn blob_parameters(&self, epoch: u64) -> BlobScheduleEntry {
         let mut schedule = self.blob_schedule.clone();
-        schedule.sort_by(|a, b| b.epoch.cmp(&a.epoch));
+        schedule.sort_by_key(|e| core::cmp::Reverse(e.epoch));
         schedule
             .into_iter()
             .find(|e| epoch >= e.epoch)
@@ -418,37 +423,56 @@ impl ChainSpec {
                 0
             } else {
                 match map.iter().find(|(k, _)| *k == epoch_key) {
-                    Some((_, v)) => unquote(v).parse::<u64>().map_err(|_| LightClientError::Config {
-                        key: static_key(fork, false),
-                    })?,
+                    Some((_, v)) => {
+                        unquote(v)
+                            .parse::<u64>()
+                            .map_err(|_| LightClientError::Config {
+                                key: static_key(fork, false),
+                            })?
+                    }
                     None => break,
                 }
             };
-            forks.push(ForkEntry { fork, version, epoch });
+            forks.push(ForkEntry {
+                fork,
+                version,
+                epoch,
+            });
         }
         let root = match (genesis_validators_root, get("GENESIS_VALIDATORS_ROOT")) {
             (Some(root), _) => root,
-            (None, Some(text)) => unquote(text)
-                .parse::<B256>()
-                .map_err(|_| LightClientError::Config { key: "GENESIS_VALIDATORS_ROOT" })?,
-            (None, None) => return Err(LightClientError::Config { key: "GENESIS_VALIDATORS_ROOT" }),
+            (None, Some(text)) => {
+                unquote(text)
+                    .parse::<B256>()
+                    .map_err(|_| LightClientError::Config {
+                        key: "GENESIS_VALIDATORS_ROOT",
+                    })?
+            }
+            (None, None) => {
+                return Err(LightClientError::Config {
+                    key: "GENESIS_VALIDATORS_ROOT",
+                });
+            }
         };
         let name = get("CONFIG_NAME").map_or("custom", unquote).to_owned();
         let mut spec = ChainSpec::new(name, preset, forks, root)?;
         if let Some(v) = get("MAX_BLOBS_PER_BLOCK_ELECTRA") {
-            spec.max_blobs_per_block_electra = unquote(v)
-                .parse()
-                .map_err(|_| LightClientError::Config { key: "MAX_BLOBS_PER_BLOCK_ELECTRA" })?;
+            spec.max_blobs_per_block_electra =
+                unquote(v).parse().map_err(|_| LightClientError::Config {
+                    key: "MAX_BLOBS_PER_BLOCK_ELECTRA",
+                })?;
         }
         if let Some(v) = get("SLOT_DURATION_MS") {
-            spec.slot_duration_ms =
-                unquote(v).parse().map_err(|_| LightClientError::Config { key: "SLOT_DURATION_MS" })?;
+            spec.slot_duration_ms = unquote(v).parse().map_err(|_| LightClientError::Config {
+                key: "SLOT_DURATION_MS",
+            })?;
         } else if let Some(v) = get("SECONDS_PER_SLOT") {
-            let seconds: u64 =
-                unquote(v).parse().map_err(|_| LightClientError::Config { key: "SECONDS_PER_SLOT" })?;
-            spec.slot_duration_ms = seconds
-                .checked_mul(1000)
-                .ok_or(LightClientError::Config { key: "SECONDS_PER_SLOT" })?;
+            let seconds: u64 = unquote(v).parse().map_err(|_| LightClientError::Config {
+                key: "SECONDS_PER_SLOT",
+            })?;
+            spec.slot_duration_ms = seconds.checked_mul(1000).ok_or(LightClientError::Config {
+                key: "SECONDS_PER_SLOT",
+            })?;
         }
         spec.blob_schedule = parse_blob_schedule(text)?;
         Ok(spec)
@@ -520,11 +544,20 @@ impl ChainSpec {
 }
 
 /// Builds a built-in mainnet-preset network (phase 0 through Fulu) from constant data.
-fn builtin(name: &str, table: [([u8; 4], u64); 7], root_hex: &str, blobs: &[(u64, u64)]) -> ChainSpec {
+fn builtin(
+    name: &str,
+    table: [([u8; 4], u64); 7],
+    root_hex: &str,
+    blobs: &[(u64, u64)],
+) -> ChainSpec {
     let forks = Fork::ALL
         .into_iter()
         .zip(table)
-        .map(|(fork, (version, epoch))| ForkEntry { fork, version, epoch })
+        .map(|(fork, (version, epoch))| ForkEntry {
+            fork,
+            version,
+            epoch,
+        })
         .collect();
     let mut root = [0u8; 32];
     // The constants above are valid hex of the right length; a failure leaves a zero root, which
@@ -537,7 +570,10 @@ fn builtin(name: &str, table: [([u8; 4], u64); 7], root_hex: &str, blobs: &[(u64
         genesis_validators_root: B256::from(root),
         blob_schedule: blobs
             .iter()
-            .map(|&(epoch, max_blobs_per_block)| BlobScheduleEntry { epoch, max_blobs_per_block })
+            .map(|&(epoch, max_blobs_per_block)| BlobScheduleEntry {
+                epoch,
+                max_blobs_per_block,
+            })
             .collect(),
         max_blobs_per_block_electra: 9,
         slot_duration_ms: 12_000,
@@ -580,7 +616,9 @@ fn parse_flat_yaml(text: &str) -> Result<Vec<(String, String)>, LightClientError
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if n >= MAX_CONFIG_LINES {
-            return Err(LightClientError::Config { key: "<too many lines>" });
+            return Err(LightClientError::Config {
+                key: "<too many lines>",
+            });
         }
         let line = line.split('#').next().unwrap_or("");
         if line.starts_with([' ', '\t', '-']) || line.trim().is_empty() {
@@ -589,7 +627,9 @@ fn parse_flat_yaml(text: &str) -> Result<Vec<(String, String)>, LightClientError
         if let Some((key, value)) = line.split_once(':') {
             let key = key.trim().to_owned();
             if out.iter().any(|(k, _): &(String, String)| *k == key) {
-                return Err(LightClientError::Config { key: "<duplicate key>" });
+                return Err(LightClientError::Config {
+                    key: "<duplicate key>",
+                });
             }
             out.push((key, value.trim().to_owned()));
         }
@@ -600,11 +640,19 @@ fn parse_flat_yaml(text: &str) -> Result<Vec<(String, String)>, LightClientError
 /// Parses the `BLOB_SCHEDULE:` block (`- EPOCH: n` / `MAX_BLOBS_PER_BLOCK: m` items, or `[]`).
 fn parse_blob_schedule(text: &str) -> Result<Vec<BlobScheduleEntry>, LightClientError> {
     const KEY: &str = "BLOB_SCHEDULE";
-    let mut lines = text.lines().skip_while(|l| !l.starts_with("BLOB_SCHEDULE:"));
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.starts_with("BLOB_SCHEDULE:"));
     let Some(first) = lines.next() else {
         return Ok(Vec::new());
     };
-    if first.split('#').next().unwrap_or("").trim_end().ends_with("[]") {
+    if first
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .ends_with("[]")
+    {
         return Ok(Vec::new());
     }
     let mut entries = Vec::new();
@@ -619,13 +667,22 @@ fn parse_blob_schedule(text: &str) -> Result<Vec<BlobScheduleEntry>, LightClient
             break;
         }
         let item = content.trim().trim_start_matches('-').trim();
-        if content.trim_start().starts_with('-') {
-            if let (Some(e), Some(m)) = (epoch.take(), max.take()) {
-                entries.push(BlobScheduleEntry { epoch: e, max_blobs_per_block: m });
+        if content.trim_start().starts_with('-')
+            && let (Some(e), Some(m)) = (epoch.take(), max.take())
+        {
+            {
+                entries.push(BlobScheduleEntry {
+                    epoch: e,
+                    max_blobs_per_block: m,
+                });
             }
         }
-        let (k, v) = item.split_once(':').ok_or(LightClientError::Config { key: KEY })?;
-        let v: u64 = unquote(v.trim()).parse().map_err(|_| LightClientError::Config { key: KEY })?;
+        let (k, v) = item
+            .split_once(':')
+            .ok_or(LightClientError::Config { key: KEY })?;
+        let v: u64 = unquote(v.trim())
+            .parse()
+            .map_err(|_| LightClientError::Config { key: KEY })?;
         match k.trim() {
             "EPOCH" => epoch = Some(v),
             "MAX_BLOBS_PER_BLOCK" => max = Some(v),
@@ -633,7 +690,10 @@ fn parse_blob_schedule(text: &str) -> Result<Vec<BlobScheduleEntry>, LightClient
         }
     }
     match (epoch, max) {
-        (Some(e), Some(m)) => entries.push(BlobScheduleEntry { epoch: e, max_blobs_per_block: m }),
+        (Some(e), Some(m)) => entries.push(BlobScheduleEntry {
+            epoch: e,
+            max_blobs_per_block: m,
+        }),
         (None, None) => {}
         _ => return Err(LightClientError::Config { key: KEY }),
     }
@@ -657,8 +717,20 @@ mod tests {
 
     #[test]
     fn builtin_networks_are_valid_tables() {
-        for spec in [ChainSpec::mainnet(), ChainSpec::sepolia(), ChainSpec::hoodi()] {
-            assert!(ChainSpec::new(spec.name.clone(), spec.preset, spec.forks.clone(), spec.genesis_validators_root).is_ok());
+        for spec in [
+            ChainSpec::mainnet(),
+            ChainSpec::sepolia(),
+            ChainSpec::hoodi(),
+        ] {
+            assert!(
+                ChainSpec::new(
+                    spec.name.clone(),
+                    spec.preset,
+                    spec.forks.clone(),
+                    spec.genesis_validators_root
+                )
+                .is_ok()
+            );
             assert_ne!(spec.genesis_validators_root, B256::ZERO);
         }
         assert_eq!(ChainSpec::mainnet().fork_at_epoch(194_048), Fork::Capella);
@@ -673,23 +745,45 @@ mod tests {
         assert_eq!(spec.forks().len(), 2);
         assert_eq!(spec.blob_schedule.len(), 2);
         assert_eq!(spec.blob_parameters(419_073).max_blobs_per_block, 21);
-        assert_eq!(spec.genesis_validators_root, ChainSpec::mainnet().genesis_validators_root);
+        assert_eq!(
+            spec.genesis_validators_root,
+            ChainSpec::mainnet().genesis_validators_root
+        );
         assert!(matches!(
-            ChainSpec::from_config_yaml("PRESET_BASE: mainnet\nGENESIS_FORK_VERSION: 0x00000000\n", None),
-            Err(LightClientError::Config { key: "GENESIS_VALIDATORS_ROOT" })
+            ChainSpec::from_config_yaml(
+                "PRESET_BASE: mainnet\nGENESIS_FORK_VERSION: 0x00000000\n",
+                None
+            ),
+            Err(LightClientError::Config {
+                key: "GENESIS_VALIDATORS_ROOT"
+            })
         ));
     }
 
     #[test]
     fn out_of_order_table_is_rejected() {
         let forks = vec![
-            ForkEntry { fork: Fork::Phase0, version: [0; 4], epoch: 0 },
-            ForkEntry { fork: Fork::Altair, version: [1, 0, 0, 0], epoch: 10 },
-            ForkEntry { fork: Fork::Bellatrix, version: [2, 0, 0, 0], epoch: 9 },
+            ForkEntry {
+                fork: Fork::Phase0,
+                version: [0; 4],
+                epoch: 0,
+            },
+            ForkEntry {
+                fork: Fork::Altair,
+                version: [1, 0, 0, 0],
+                epoch: 10,
+            },
+            ForkEntry {
+                fork: Fork::Bellatrix,
+                version: [2, 0, 0, 0],
+                epoch: 9,
+            },
         ];
         assert!(matches!(
             ChainSpec::new("x", PresetName::Mainnet, forks, B256::ZERO),
-            Err(LightClientError::InvalidForkSchedule { fork: Fork::Bellatrix })
+            Err(LightClientError::InvalidForkSchedule {
+                fork: Fork::Bellatrix
+            })
         ));
     }
 }

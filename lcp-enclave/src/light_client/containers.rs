@@ -169,7 +169,10 @@ pub struct SyncCommittee<P: Preset> {
 impl<P: Preset> Default for SyncCommittee<P> {
     /// The all-zero committee: the spec's `SyncCommittee()`, meaning "unknown".
     fn default() -> Self {
-        Self { pubkeys: FixedVector::default(), aggregate_pubkey: FixedBytes::ZERO }
+        Self {
+            pubkeys: FixedVector::default(),
+            aggregate_pubkey: FixedBytes::ZERO,
+        }
     }
 }
 
@@ -251,7 +254,10 @@ impl LightClientHeader {
     /// `hash_tree_root(LightClientHeader)` of this header in its layout's container.
     pub fn tree_hash_root(&self) -> B256 {
         match &self.execution {
-            LcExecution::None => HeaderAltair { beacon: self.beacon }.tree_hash_root(),
+            LcExecution::None => HeaderAltair {
+                beacon: self.beacon,
+            }
+            .tree_hash_root(),
             LcExecution::Capella(execution) => HeaderCapella {
                 beacon: self.beacon,
                 execution: execution.clone(),
@@ -375,7 +381,10 @@ impl<P: Preset> From<LightClientFinalityUpdate<P>> for LightClientUpdate<P> {
             layout: u.layout,
             attested_header: u.attested_header,
             next_sync_committee: SyncCommittee::default(),
-            next_sync_committee_branch: vec![B256::ZERO; Self::next_sync_committee_branch_len(u.layout)],
+            next_sync_committee_branch: vec![
+                B256::ZERO;
+                Self::next_sync_committee_branch_len(u.layout)
+            ],
             finalized_header: u.finalized_header,
             finality_branch: u.finality_branch,
             sync_aggregate: u.sync_aggregate,
@@ -393,7 +402,10 @@ impl<P: Preset> From<LightClientOptimisticUpdate<P>> for LightClientUpdate<P> {
             finality_branch: vec![B256::ZERO; Self::finality_branch_len(u.layout)],
             attested_header: u.attested_header,
             next_sync_committee: SyncCommittee::default(),
-            next_sync_committee_branch: vec![B256::ZERO; Self::next_sync_committee_branch_len(u.layout)],
+            next_sync_committee_branch: vec![
+                B256::ZERO;
+                Self::next_sync_committee_branch_len(u.layout)
+            ],
             sync_aggregate: u.sync_aggregate,
             signature_slot: u.signature_slot,
         }
@@ -454,7 +466,11 @@ pub trait WireHeader: ssz::Encode + ssz::Decode + Clone {
 
 impl WireHeader for HeaderAltair {
     fn into_unified(self) -> LightClientHeader {
-        LightClientHeader { beacon: self.beacon, execution: LcExecution::None, execution_branch: Vec::new() }
+        LightClientHeader {
+            beacon: self.beacon,
+            execution: LcExecution::None,
+            execution_branch: Vec::new(),
+        }
     }
     fn from_unified(h: &LightClientHeader) -> Option<Self> {
         match &h.execution {
@@ -652,7 +668,8 @@ impl<P: Preset, H: WireHeader, N: Unsigned, F: Unsigned> WireUpdate<P, H, N, F> 
         Some(Self {
             attested_header: H::from_unified(&u.attested_header)?,
             next_sync_committee: u.next_sync_committee.clone(),
-            next_sync_committee_branch: FixedVector::new(u.next_sync_committee_branch.clone()).ok()?,
+            next_sync_committee_branch: FixedVector::new(u.next_sync_committee_branch.clone())
+                .ok()?,
             finalized_header: H::from_unified(&u.finalized_header)?,
             finality_branch: FixedVector::new(u.finality_branch.clone()).ok()?,
             sync_aggregate: u.sync_aggregate.clone(),

@@ -6,10 +6,11 @@
 
 use super::config::{ChainSpec, Fork, LcLayout, Preset};
 use super::containers::{
-    BeaconBlockHeader, ExecutionPayloadHeaderCapella, ExecutionPayloadHeaderDeneb, HeaderAltair, HeaderCapella,
-    HeaderDeneb, HeaderGloas, LcExecution, LightClientBootstrap, LightClientFinalityUpdate, LightClientHeader,
-    LightClientOptimisticUpdate, LightClientUpdate, SyncAggregate, SyncCommittee, WireBootstrap,
-    WireFinalityUpdate, WireOptimisticUpdate, WireUpdate, with_layout,
+    BeaconBlockHeader, ExecutionPayloadHeaderCapella, ExecutionPayloadHeaderDeneb, HeaderAltair,
+    HeaderCapella, HeaderDeneb, HeaderGloas, LcExecution, LightClientBootstrap,
+    LightClientFinalityUpdate, LightClientHeader, LightClientOptimisticUpdate, LightClientUpdate,
+    SyncAggregate, SyncCommittee, WireBootstrap, WireFinalityUpdate, WireOptimisticUpdate,
+    WireUpdate, with_layout,
 };
 use super::error::{LightClientError, Object};
 use super::header::{fork_at_slot, known_fork_digests};
@@ -27,12 +28,20 @@ pub const MAX_LC_OBJECT_BYTES: usize = 64 * 1024;
 pub const MAX_REQUEST_LIGHT_CLIENT_UPDATES: usize = 128;
 
 fn ssz_err(object: Object, layout: LcLayout) -> impl Fn(ssz::DecodeError) -> LightClientError {
-    move |e| LightClientError::Ssz { object, fork: layout.representative_fork(), reason: e.into() }
+    move |e| LightClientError::Ssz {
+        object,
+        fork: layout.representative_fork(),
+        reason: e.into(),
+    }
 }
 
 fn bound(object: Object, bytes: &[u8]) -> Result<(), LightClientError> {
     if bytes.len() > MAX_LC_OBJECT_BYTES {
-        return Err(LightClientError::TooLarge { object, len: bytes.len(), max: MAX_LC_OBJECT_BYTES });
+        return Err(LightClientError::TooLarge {
+            object,
+            len: bytes.len(),
+            max: MAX_LC_OBJECT_BYTES,
+        });
     }
     Ok(())
 }
@@ -49,7 +58,10 @@ fn layout_of(object: Object, fork: Fork) -> Result<LcLayout, LightClientError> {
 ///
 /// # Errors
 /// Size bound, phase 0, or an SSZ error.
-pub fn decode_bootstrap<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClientBootstrap<P>, LightClientError> {
+pub fn decode_bootstrap<P: Preset>(
+    fork: Fork,
+    bytes: &[u8],
+) -> Result<LightClientBootstrap<P>, LightClientError> {
     bound(Object::Bootstrap, bytes)?;
     let layout = layout_of(Object::Bootstrap, fork)?;
     with_layout!(layout, |H, N, F| {
@@ -64,7 +76,10 @@ pub fn decode_bootstrap<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClie
 ///
 /// # Errors
 /// Size bound, phase 0, or an SSZ error.
-pub fn decode_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClientUpdate<P>, LightClientError> {
+pub fn decode_update<P: Preset>(
+    fork: Fork,
+    bytes: &[u8],
+) -> Result<LightClientUpdate<P>, LightClientError> {
     bound(Object::Update, bytes)?;
     let layout = layout_of(Object::Update, fork)?;
     with_layout!(layout, |H, N, F| {
@@ -78,7 +93,10 @@ pub fn decode_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClientU
 ///
 /// # Errors
 /// Size bound, phase 0, or an SSZ error.
-pub fn decode_finality_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClientFinalityUpdate<P>, LightClientError> {
+pub fn decode_finality_update<P: Preset>(
+    fork: Fork,
+    bytes: &[u8],
+) -> Result<LightClientFinalityUpdate<P>, LightClientError> {
     bound(Object::FinalityUpdate, bytes)?;
     let layout = layout_of(Object::FinalityUpdate, fork)?;
     with_layout!(layout, |H, N, F| {
@@ -93,11 +111,17 @@ pub fn decode_finality_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<Lig
 ///
 /// # Errors
 /// Size bound, phase 0, or an SSZ error.
-pub fn decode_optimistic_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<LightClientOptimisticUpdate<P>, LightClientError> {
+pub fn decode_optimistic_update<P: Preset>(
+    fork: Fork,
+    bytes: &[u8],
+) -> Result<LightClientOptimisticUpdate<P>, LightClientError> {
     bound(Object::OptimisticUpdate, bytes)?;
     let layout = layout_of(Object::OptimisticUpdate, fork)?;
     with_layout!(layout, |H, N, F| {
-        let _ = (core::marker::PhantomData::<N>, core::marker::PhantomData::<F>);
+        let _ = (
+            core::marker::PhantomData::<N>,
+            core::marker::PhantomData::<F>,
+        );
         WireOptimisticUpdate::<P, H>::from_ssz_bytes(bytes)
             .map(|w| w.into_unified(layout))
             .map_err(ssz_err(Object::OptimisticUpdate, layout))
@@ -108,12 +132,21 @@ pub fn decode_optimistic_update<P: Preset>(fork: Fork, bytes: &[u8]) -> Result<L
 ///
 /// # Errors
 /// [`LightClientError::UnknownForkDigest`], or input shorter than 4 bytes (as an SSZ length error).
-pub fn split_fork_digest<'a>(spec: &ChainSpec, object: Object, bytes: &'a [u8]) -> Result<(Fork, &'a [u8]), LightClientError> {
-    let (digest, rest) = bytes.split_first_chunk::<4>().ok_or(LightClientError::Ssz {
-        object,
-        fork: Fork::Phase0,
-        reason: super::error::SszReason::InvalidByteLength { len: bytes.len(), expected: 4 },
-    })?;
+pub fn split_fork_digest<'a>(
+    spec: &ChainSpec,
+    object: Object,
+    bytes: &'a [u8],
+) -> Result<(Fork, &'a [u8]), LightClientError> {
+    let (digest, rest) = bytes
+        .split_first_chunk::<4>()
+        .ok_or(LightClientError::Ssz {
+            object,
+            fork: Fork::Phase0,
+            reason: super::error::SszReason::InvalidByteLength {
+                len: bytes.len(),
+                expected: 4,
+            },
+        })?;
     let fork = known_fork_digests(spec)
         .into_iter()
         .find(|(d, _)| d == digest)
@@ -128,9 +161,16 @@ pub fn split_fork_digest<'a>(spec: &ChainSpec, object: Object, bytes: &'a [u8]) 
 
 /// A JSON object with an optional fork name (`{version, data}`) or a bare object.
 fn unwrap_versioned(value: &Value) -> (Option<&str>, &Value) {
-    match (value.get("version").and_then(Value::as_str), value.get("data")) {
+    match (
+        value.get("version").and_then(Value::as_str),
+        value.get("data"),
+    ) {
         (Some(version), Some(data)) => (Some(version), data),
-        (None, Some(data)) if value.get("attested_header").is_none() && value.get("header").is_none() => (None, data),
+        (None, Some(data))
+            if value.get("attested_header").is_none() && value.get("header").is_none() =>
+        {
+            (None, data)
+        }
         _ => (None, value),
     }
 }
@@ -142,11 +182,20 @@ struct J<'a> {
 
 impl<'a> J<'a> {
     fn field(&self, name: &'static str) -> Result<J<'a>, LightClientError> {
-        let value = self.value.get(name).ok_or(LightClientError::Json { object: self.object, field: name })?;
-        Ok(J { object: self.object, value })
+        let value = self.value.get(name).ok_or(LightClientError::Json {
+            object: self.object,
+            field: name,
+        })?;
+        Ok(J {
+            object: self.object,
+            value,
+        })
     }
     fn err(&self, field: &'static str) -> LightClientError {
-        LightClientError::Json { object: self.object, field }
+        LightClientError::Json {
+            object: self.object,
+            field,
+        }
     }
     fn u64(&self, name: &'static str) -> Result<u64, LightClientError> {
         let v = self.field(name)?;
@@ -181,7 +230,10 @@ impl<'a> J<'a> {
         }
         arr.iter()
             .map(|v| {
-                let s = v.as_str().and_then(|s| s.strip_prefix("0x")).ok_or(self.err(name))?;
+                let s = v
+                    .as_str()
+                    .and_then(|s| s.strip_prefix("0x"))
+                    .ok_or(self.err(name))?;
                 let mut out = [0u8; 32];
                 hex::decode_to_slice(s, &mut out).map_err(|_| self.err(name))?;
                 Ok(B256::from(out))
@@ -203,7 +255,11 @@ fn beacon_header(j: &J<'_>) -> Result<BeaconBlockHeader, LightClientError> {
 fn execution_capella(j: &J<'_>) -> Result<ExecutionPayloadHeaderCapella, LightClientError> {
     let extra = j.bytes("extra_data", 32)?;
     let fee: FixedBytes<20> = j.fixed("fee_recipient")?;
-    let base_fee = j.field("base_fee_per_gas")?.value.as_str().ok_or(j.err("base_fee_per_gas"))?;
+    let base_fee = j
+        .field("base_fee_per_gas")?
+        .value
+        .as_str()
+        .ok_or(j.err("base_fee_per_gas"))?;
     Ok(ExecutionPayloadHeaderCapella {
         parent_hash: j.b256("parent_hash")?,
         fee_recipient: Address::from(fee),
@@ -216,7 +272,8 @@ fn execution_capella(j: &J<'_>) -> Result<ExecutionPayloadHeaderCapella, LightCl
         gas_used: j.u64("gas_used")?,
         timestamp: j.u64("timestamp")?,
         extra_data: VariableList::new(extra).map_err(|_| j.err("extra_data"))?,
-        base_fee_per_gas: U256::from_str_radix(base_fee, 10).map_err(|_| j.err("base_fee_per_gas"))?,
+        base_fee_per_gas: U256::from_str_radix(base_fee, 10)
+            .map_err(|_| j.err("base_fee_per_gas"))?,
         block_hash: j.b256("block_hash")?,
         transactions_root: j.b256("transactions_root")?,
         withdrawals_root: j.b256("withdrawals_root")?,
@@ -227,7 +284,13 @@ fn header(j: &J<'_>, layout: LcLayout) -> Result<LightClientHeader, LightClientE
     let beacon = beacon_header(&j.field("beacon")?)?;
     let branch_len = super::containers::branch_len(layout.execution_gindex());
     let execution = match layout {
-        LcLayout::Altair => return Ok(LightClientHeader { beacon, execution: LcExecution::None, execution_branch: Vec::new() }),
+        LcLayout::Altair => {
+            return Ok(LightClientHeader {
+                beacon,
+                execution: LcExecution::None,
+                execution_branch: Vec::new(),
+            });
+        }
         LcLayout::Capella => LcExecution::Capella(execution_capella(&j.field("execution")?)?),
         LcLayout::Deneb | LcLayout::Electra => {
             let e = j.field("execution")?;
@@ -239,17 +302,28 @@ fn header(j: &J<'_>, layout: LcLayout) -> Result<LightClientHeader, LightClientE
         }
         LcLayout::Gloas => LcExecution::Gloas(j.b256("execution_block_hash")?),
     };
-    Ok(LightClientHeader { beacon, execution, execution_branch: j.b256_list("execution_branch", branch_len)? })
+    Ok(LightClientHeader {
+        beacon,
+        execution,
+        execution_branch: j.b256_list("execution_branch", branch_len)?,
+    })
 }
 
 fn sync_committee<P: Preset>(j: &J<'_>) -> Result<SyncCommittee<P>, LightClientError> {
-    let arr = j.field("pubkeys")?.value.as_array().ok_or(j.err("pubkeys"))?;
+    let arr = j
+        .field("pubkeys")?
+        .value
+        .as_array()
+        .ok_or(j.err("pubkeys"))?;
     if arr.len() != P::sync_committee_size() {
         return Err(j.err("pubkeys"));
     }
     let mut keys = Vec::with_capacity(arr.len());
     for v in arr {
-        let s = v.as_str().and_then(|s| s.strip_prefix("0x")).ok_or(j.err("pubkeys"))?;
+        let s = v
+            .as_str()
+            .and_then(|s| s.strip_prefix("0x"))
+            .ok_or(j.err("pubkeys"))?;
         let mut out = [0u8; 48];
         hex::decode_to_slice(s, &mut out).map_err(|_| j.err("pubkeys"))?;
         keys.push(FixedBytes::from(out));
@@ -263,13 +337,18 @@ fn sync_committee<P: Preset>(j: &J<'_>) -> Result<SyncCommittee<P>, LightClientE
 fn sync_aggregate<P: Preset>(j: &J<'_>) -> Result<SyncAggregate<P>, LightClientError> {
     let bits = j.bytes("sync_committee_bits", P::sync_committee_size().div_ceil(8))?;
     Ok(SyncAggregate {
-        sync_committee_bits: BitVector::from_ssz_bytes(&bits).map_err(|_| j.err("sync_committee_bits"))?,
+        sync_committee_bits: BitVector::from_ssz_bytes(&bits)
+            .map_err(|_| j.err("sync_committee_bits"))?,
         sync_committee_signature: j.fixed("sync_committee_signature")?,
     })
 }
 
 /// The fork of a JSON object: its `version`, else the fork of `slot` on `spec`.
-fn json_fork<P: Preset>(spec: &ChainSpec, version: Option<&str>, slot: u64) -> Result<Fork, LightClientError> {
+fn json_fork<P: Preset>(
+    spec: &ChainSpec,
+    version: Option<&str>,
+    slot: u64,
+) -> Result<Fork, LightClientError> {
     match version {
         Some(name) => Fork::from_name(name).ok_or(LightClientError::UnknownForkName),
         None => Ok(fork_at_slot::<P>(spec, slot)),
@@ -284,9 +363,15 @@ fn header_slot(j: &J<'_>, name: &'static str) -> Result<u64, LightClientError> {
 ///
 /// # Errors
 /// [`LightClientError::Json`] naming the field.
-pub fn bootstrap_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<LightClientBootstrap<P>, LightClientError> {
+pub fn bootstrap_from_json<P: Preset>(
+    spec: &ChainSpec,
+    value: &Value,
+) -> Result<LightClientBootstrap<P>, LightClientError> {
     let (version, data) = unwrap_versioned(value);
-    let j = J { object: Object::Bootstrap, value: data };
+    let j = J {
+        object: Object::Bootstrap,
+        value: data,
+    };
     let fork = json_fork::<P>(spec, version, header_slot(&j, "header")?)?;
     let layout = layout_of(Object::Bootstrap, fork)?;
     let branch_len = super::containers::branch_len(Some(layout.current_sync_committee_gindex()));
@@ -302,9 +387,15 @@ pub fn bootstrap_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result
 ///
 /// # Errors
 /// [`LightClientError::Json`] naming the field.
-pub fn update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<LightClientUpdate<P>, LightClientError> {
+pub fn update_from_json<P: Preset>(
+    spec: &ChainSpec,
+    value: &Value,
+) -> Result<LightClientUpdate<P>, LightClientError> {
     let (version, data) = unwrap_versioned(value);
-    let j = J { object: Object::Update, value: data };
+    let j = J {
+        object: Object::Update,
+        value: data,
+    };
     let fork = json_fork::<P>(spec, version, header_slot(&j, "attested_header")?)?;
     let layout = layout_of(Object::Update, fork)?;
     Ok(LightClientUpdate {
@@ -316,7 +407,10 @@ pub fn update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<Li
             LightClientUpdate::<P>::next_sync_committee_branch_len(layout),
         )?,
         finalized_header: header(&j.field("finalized_header")?, layout)?,
-        finality_branch: j.b256_list("finality_branch", LightClientUpdate::<P>::finality_branch_len(layout))?,
+        finality_branch: j.b256_list(
+            "finality_branch",
+            LightClientUpdate::<P>::finality_branch_len(layout),
+        )?,
         sync_aggregate: sync_aggregate(&j.field("sync_aggregate")?)?,
         signature_slot: j.u64("signature_slot")?,
     })
@@ -326,13 +420,19 @@ pub fn update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<Li
 ///
 /// # Errors
 /// [`LightClientError::Json`] naming the field, or more than [`MAX_REQUEST_LIGHT_CLIENT_UPDATES`].
-pub fn updates_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<Vec<LightClientUpdate<P>>, LightClientError> {
+pub fn updates_from_json<P: Preset>(
+    spec: &ChainSpec,
+    value: &Value,
+) -> Result<Vec<LightClientUpdate<P>>, LightClientError> {
     let list = match value {
         Value::Array(items) => items.as_slice(),
         other => return Ok(vec![update_from_json(spec, other)?]),
     };
     if list.len() > MAX_REQUEST_LIGHT_CLIENT_UPDATES {
-        return Err(LightClientError::Json { object: Object::Update, field: "<array too long>" });
+        return Err(LightClientError::Json {
+            object: Object::Update,
+            field: "<array too long>",
+        });
     }
     list.iter().map(|v| update_from_json(spec, v)).collect()
 }
@@ -341,16 +441,25 @@ pub fn updates_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<V
 ///
 /// # Errors
 /// [`LightClientError::Json`] naming the field.
-pub fn finality_update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<LightClientFinalityUpdate<P>, LightClientError> {
+pub fn finality_update_from_json<P: Preset>(
+    spec: &ChainSpec,
+    value: &Value,
+) -> Result<LightClientFinalityUpdate<P>, LightClientError> {
     let (version, data) = unwrap_versioned(value);
-    let j = J { object: Object::FinalityUpdate, value: data };
+    let j = J {
+        object: Object::FinalityUpdate,
+        value: data,
+    };
     let fork = json_fork::<P>(spec, version, header_slot(&j, "attested_header")?)?;
     let layout = layout_of(Object::FinalityUpdate, fork)?;
     Ok(LightClientFinalityUpdate {
         layout,
         attested_header: header(&j.field("attested_header")?, layout)?,
         finalized_header: header(&j.field("finalized_header")?, layout)?,
-        finality_branch: j.b256_list("finality_branch", LightClientUpdate::<P>::finality_branch_len(layout))?,
+        finality_branch: j.b256_list(
+            "finality_branch",
+            LightClientUpdate::<P>::finality_branch_len(layout),
+        )?,
         sync_aggregate: sync_aggregate(&j.field("sync_aggregate")?)?,
         signature_slot: j.u64("signature_slot")?,
     })
@@ -360,9 +469,15 @@ pub fn finality_update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> 
 ///
 /// # Errors
 /// [`LightClientError::Json`] naming the field.
-pub fn optimistic_update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -> Result<LightClientOptimisticUpdate<P>, LightClientError> {
+pub fn optimistic_update_from_json<P: Preset>(
+    spec: &ChainSpec,
+    value: &Value,
+) -> Result<LightClientOptimisticUpdate<P>, LightClientError> {
     let (version, data) = unwrap_versioned(value);
-    let j = J { object: Object::OptimisticUpdate, value: data };
+    let j = J {
+        object: Object::OptimisticUpdate,
+        value: data,
+    };
     let fork = json_fork::<P>(spec, version, header_slot(&j, "attested_header")?)?;
     let layout = layout_of(Object::OptimisticUpdate, fork)?;
     Ok(LightClientOptimisticUpdate {
@@ -376,4 +491,15 @@ pub fn optimistic_update_from_json<P: Preset>(spec: &ChainSpec, value: &Value) -
 // The wire header types and branch lengths are used through `with_layout!`; name them so a
 // layout table change that drops one is a compile error here rather than silently unused.
 #[allow(dead_code)]
-type _LayoutTypes = (HeaderAltair, HeaderCapella, HeaderDeneb, HeaderGloas, U4, U5, U6, U7, U9, U11);
+type _LayoutTypes = (
+    HeaderAltair,
+    HeaderCapella,
+    HeaderDeneb,
+    HeaderGloas,
+    U4,
+    U5,
+    U6,
+    U7,
+    U9,
+    U11,
+);

@@ -142,7 +142,9 @@ pub enum LightClientError {
         fork: Fork,
     },
     /// `sum(sync_committee_bits) >= MIN_SYNC_COMMITTEE_PARTICIPANTS`.
-    #[error("sync aggregate at signature slot {signature_slot} has {participants} participants, fewer than {min}")]
+    #[error(
+        "sync aggregate at signature slot {signature_slot} has {participants} participants, fewer than {min}"
+    )]
     InsufficientParticipants {
         /// Signature slot.
         signature_slot: u64,
@@ -152,7 +154,9 @@ pub enum LightClientError {
         min: u64,
     },
     /// `current_slot >= signature_slot > attested_header.beacon.slot >= finalized_header.beacon.slot`.
-    #[error("slot order violated: current {current_slot}, signature {signature_slot}, attested {attested_slot}, finalized {finalized_slot}")]
+    #[error(
+        "slot order violated: current {current_slot}, signature {signature_slot}, attested {attested_slot}, finalized {finalized_slot}"
+    )]
     InvalidSlotOrder {
         /// Current slot.
         current_slot: u64,
@@ -164,7 +168,9 @@ pub enum LightClientError {
         finalized_slot: u64,
     },
     /// The signature period is neither the store's period nor (with a known next committee) the next.
-    #[error("update signed in period {signature_period}, store is at period {store_period} (next committee known: {next_known})")]
+    #[error(
+        "update signed in period {signature_period}, store is at period {store_period} (next committee known: {next_known})"
+    )]
     UnverifiablePeriod {
         /// Period of `signature_slot`.
         signature_period: u64,
@@ -174,7 +180,9 @@ pub enum LightClientError {
         next_known: bool,
     },
     /// The update has nothing new (no newer attested header, no new sync committee).
-    #[error("irrelevant update: attested slot {attested_slot} (period {attested_period}) adds nothing over the store at slot {store_slot}")]
+    #[error(
+        "irrelevant update: attested slot {attested_slot} (period {attested_period}) adds nothing over the store at slot {store_slot}"
+    )]
     IrrelevantUpdate {
         /// Attested slot.
         attested_slot: u64,
@@ -193,14 +201,18 @@ pub enum LightClientError {
         check: FinalityCheck,
     },
     /// Update without a next sync committee has a non-zero branch.
-    #[error("update at attested slot {attested_slot}: empty next sync committee with non-zero branch")]
+    #[error(
+        "update at attested slot {attested_slot}: empty next sync committee with non-zero branch"
+    )]
     NonEmptyNextSyncCommitteeBranch {
         /// Attested slot.
         attested_slot: u64,
     },
     /// `update.next_sync_committee == store.next_sync_committee` when attested in the store's period
     /// with the next committee known.
-    #[error("update at attested slot {attested_slot} (period {period}) carries a next sync committee different from the known one")]
+    #[error(
+        "update at attested slot {attested_slot} (period {period}) carries a next sync committee different from the known one"
+    )]
     NextSyncCommitteeMismatch {
         /// Attested slot.
         attested_slot: u64,
@@ -220,7 +232,9 @@ pub enum LightClientError {
         signature_slot: u64,
     },
     /// `bls.FastAggregateVerify` failed.
-    #[error("sync committee signature invalid at signature slot {signature_slot} (period {period}, fork {fork})")]
+    #[error(
+        "sync committee signature invalid at signature slot {signature_slot} (period {period}, fork {fork})"
+    )]
     InvalidSignature {
         /// Signature slot.
         signature_slot: u64,
@@ -231,7 +245,9 @@ pub enum LightClientError {
     },
     /// `apply_light_client_update`: with the next committee unknown, the finalized header must be
     /// in the store's period.
-    #[error("update finalized in period {finalized_period}, store period {store_period}, next committee unknown")]
+    #[error(
+        "update finalized in period {finalized_period}, store period {store_period}, next committee unknown"
+    )]
     FinalizedPeriodMismatch {
         /// Period of the update's finalized header.
         finalized_period: u64,
@@ -251,7 +267,9 @@ pub enum LightClientError {
         attested_slot: u64,
     },
     /// STRICTER (bridge policy): participation below the configured threshold.
-    #[error("bridge policy: {participants} of {committee_size} participants at signature slot {signature_slot}, need {required}")]
+    #[error(
+        "bridge policy: {participants} of {committee_size} participants at signature slot {signature_slot}, need {required}"
+    )]
     BelowParticipationThreshold {
         /// Signature slot.
         signature_slot: u64,
@@ -353,8 +371,12 @@ pub enum FinalityCheck {
 impl core::fmt::Display for FinalityCheck {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            FinalityCheck::NonZeroBranchWithoutFinality => "non-zero finality branch without finalized header",
-            FinalityCheck::GenesisRootWithNonEmptyHeader => "genesis finalized root with non-empty header",
+            FinalityCheck::NonZeroBranchWithoutFinality => {
+                "non-zero finality branch without finalized header"
+            }
+            FinalityCheck::GenesisRootWithNonEmptyHeader => {
+                "genesis finalized root with non-empty header"
+            }
         })
     }
 }

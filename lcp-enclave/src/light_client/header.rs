@@ -8,7 +8,9 @@ use super::config::{
     EXECUTION_BLOCK_HASH_GINDEX_DENEB, EXECUTION_BLOCK_HASH_GINDEX_GLOAS, EXECUTION_PAYLOAD_GINDEX,
     Fork, GENESIS_SLOT, LcLayout, Preset,
 };
-use super::containers::{ExecutionPayloadHeaderCapella, ExecutionPayloadHeaderDeneb, LcExecution, LightClientHeader};
+use super::containers::{
+    ExecutionPayloadHeaderCapella, ExecutionPayloadHeaderDeneb, LcExecution, LightClientHeader,
+};
 use super::error::{HeaderCheck, LightClientError};
 use super::merkle::{
     compute_merkle_branch_root, floorlog2, get_subtree_index, hash_pair, is_valid_merkle_branch,
@@ -42,17 +44,29 @@ fn state_layout_at_slot<P: Preset>(spec: &ChainSpec, layout: LcLayout, slot: u64
 }
 
 /// `finalized_root_gindex_at_slot(slot)` for data of `layout`.
-pub fn finalized_root_gindex_at_slot<P: Preset>(spec: &ChainSpec, layout: LcLayout, slot: u64) -> u64 {
+pub fn finalized_root_gindex_at_slot<P: Preset>(
+    spec: &ChainSpec,
+    layout: LcLayout,
+    slot: u64,
+) -> u64 {
     state_layout_at_slot::<P>(spec, layout, slot).finalized_root_gindex()
 }
 
 /// `current_sync_committee_gindex_at_slot(slot)` for data of `layout`.
-pub fn current_sync_committee_gindex_at_slot<P: Preset>(spec: &ChainSpec, layout: LcLayout, slot: u64) -> u64 {
+pub fn current_sync_committee_gindex_at_slot<P: Preset>(
+    spec: &ChainSpec,
+    layout: LcLayout,
+    slot: u64,
+) -> u64 {
     state_layout_at_slot::<P>(spec, layout, slot).current_sync_committee_gindex()
 }
 
 /// `next_sync_committee_gindex_at_slot(slot)` for data of `layout`.
-pub fn next_sync_committee_gindex_at_slot<P: Preset>(spec: &ChainSpec, layout: LcLayout, slot: u64) -> u64 {
+pub fn next_sync_committee_gindex_at_slot<P: Preset>(
+    spec: &ChainSpec,
+    layout: LcLayout,
+    slot: u64,
+) -> u64 {
     state_layout_at_slot::<P>(spec, layout, slot).next_sync_committee_gindex()
 }
 
@@ -90,7 +104,9 @@ pub fn get_lc_execution_root<P: Preset>(spec: &ChainSpec, header: &LightClientHe
             let inner_len = header.execution_branch.len().saturating_sub(outer);
             let inner = header.execution_branch.get(..inner_len).unwrap_or(&[]);
             let depth = floorlog2(block_hash_gindex);
-            let start = inner.len().saturating_sub(usize::try_from(depth).unwrap_or(0));
+            let start = inner
+                .len()
+                .saturating_sub(usize::try_from(depth).unwrap_or(0));
             compute_merkle_branch_root(
                 *hash,
                 inner.get(start..).unwrap_or(&[]),
@@ -166,7 +182,12 @@ pub fn is_valid_light_client_header<P: Preset>(
                 }
                 return Ok(());
             };
-            if is_valid_normalized_merkle_branch(*hash, &header.execution_branch, gindex, header.beacon.body_root) {
+            if is_valid_normalized_merkle_branch(
+                *hash,
+                &header.execution_branch,
+                gindex,
+                header.beacon.body_root,
+            ) {
                 Ok(())
             } else {
                 fail(HeaderCheck::ExecutionBranch)
@@ -205,7 +226,11 @@ pub fn compute_fork_data_root(version: [u8; 4], genesis_validators_root: B256) -
 }
 
 /// `compute_domain(domain_type, fork_version, genesis_validators_root)`.
-pub fn compute_domain(domain_type: [u8; 4], version: [u8; 4], genesis_validators_root: B256) -> B256 {
+pub fn compute_domain(
+    domain_type: [u8; 4],
+    version: [u8; 4],
+    genesis_validators_root: B256,
+) -> B256 {
     let fork_data_root = compute_fork_data_root(version, genesis_validators_root);
     let mut domain = [0u8; 32];
     let (head, tail) = domain.split_at_mut(4);
@@ -223,7 +248,12 @@ pub fn compute_signing_root(object_root: B256, domain: B256) -> B256 {
 /// `compute_fork_digest(genesis_validators_root, epoch)` (fulu form: from Fulu on, the blob
 /// parameters are mixed into the digest).
 pub fn compute_fork_digest(spec: &ChainSpec, epoch: u64) -> [u8; 4] {
-    fork_digest_of(spec, spec.fork_at_epoch(epoch), spec.fork_version_at_epoch(epoch), epoch)
+    fork_digest_of(
+        spec,
+        spec.fork_at_epoch(epoch),
+        spec.fork_version_at_epoch(epoch),
+        epoch,
+    )
 }
 
 /// The digest of `fork` (version `version`) at `epoch`.
@@ -254,7 +284,10 @@ fn fork_digest_of(spec: &ChainSpec, fork: Fork, version: [u8; 4], epoch: u64) ->
 pub fn known_fork_digests(spec: &ChainSpec) -> Vec<([u8; 4], Fork)> {
     let mut out = Vec::new();
     for entry in spec.forks() {
-        out.push((fork_digest_of(spec, entry.fork, entry.version, entry.epoch), entry.fork));
+        out.push((
+            fork_digest_of(spec, entry.fork, entry.version, entry.epoch),
+            entry.fork,
+        ));
     }
     for blob in &spec.blob_schedule {
         let fork = spec.fork_at_epoch(blob.epoch);

@@ -25,25 +25,45 @@ pub fn hash_pair(a: &B256, b: &B256) -> B256 {
 
 /// `compute_merkle_branch_root(leaf, branch, depth, index)`: the root `branch` leads to. Uses the
 /// first `depth` nodes of `branch`; `None` if the branch is shorter.
-pub fn compute_merkle_branch_root(leaf: B256, branch: &[B256], depth: u32, index: u64) -> Option<B256> {
+pub fn compute_merkle_branch_root(
+    leaf: B256,
+    branch: &[B256],
+    depth: u32,
+    index: u64,
+) -> Option<B256> {
     let mut value = leaf;
     for i in 0..depth {
         let node = branch.get(usize::try_from(i).ok()?)?;
-        value = if (index >> i) & 1 == 1 { hash_pair(node, &value) } else { hash_pair(&value, node) };
+        value = if (index >> i) & 1 == 1 {
+            hash_pair(node, &value)
+        } else {
+            hash_pair(&value, node)
+        };
     }
     Some(value)
 }
 
 /// `is_valid_merkle_branch(leaf, branch, depth, index, root)`. The branch must have exactly `depth`
 /// nodes (the spec's typed vectors guarantee that; we check it).
-pub fn is_valid_merkle_branch(leaf: B256, branch: &[B256], depth: u32, index: u64, root: B256) -> bool {
+pub fn is_valid_merkle_branch(
+    leaf: B256,
+    branch: &[B256],
+    depth: u32,
+    index: u64,
+    root: B256,
+) -> bool {
     usize::try_from(depth).is_ok_and(|d| d == branch.len())
         && compute_merkle_branch_root(leaf, branch, depth, index) == Some(root)
 }
 
 /// `is_valid_normalized_merkle_branch(leaf, branch, gindex, root)` (electra): a branch longer than
 /// `floorlog2(gindex)` must be zero-padded at the front.
-pub fn is_valid_normalized_merkle_branch(leaf: B256, branch: &[B256], gindex: u64, root: B256) -> bool {
+pub fn is_valid_normalized_merkle_branch(
+    leaf: B256,
+    branch: &[B256],
+    gindex: u64,
+    root: B256,
+) -> bool {
     let depth = floorlog2(gindex);
     let Ok(depth_len) = usize::try_from(depth) else {
         return false;
@@ -105,10 +125,13 @@ fn field_proof(mut layer: Vec<B256>, gindex: u64) -> Vec<B256> {
     let mut branch = Vec::new();
     while layer.len() > 1 {
         branch.push(layer.get(index ^ 1).copied().unwrap_or_default());
-        layer = layer.chunks(2).map(|pair| match pair {
-            [a, b] => hash_pair(a, b),
-            _ => B256::ZERO,
-        }).collect();
+        layer = layer
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => hash_pair(a, b),
+                _ => B256::ZERO,
+            })
+            .collect();
         index >>= 1;
     }
     branch
@@ -116,7 +139,10 @@ fn field_proof(mut layer: Vec<B256>, gindex: u64) -> Vec<B256> {
 
 /// `compute_merkle_proof(header, BLOCK_HASH_GINDEX)` for a Capella execution payload header.
 pub fn capella_block_hash_proof(h: &ExecutionPayloadHeaderCapella) -> Vec<B256> {
-    field_proof(capella_field_roots(h), super::config::BLOCK_HASH_GINDEX_CAPELLA)
+    field_proof(
+        capella_field_roots(h),
+        super::config::BLOCK_HASH_GINDEX_CAPELLA,
+    )
 }
 
 /// `compute_merkle_proof(header, BLOCK_HASH_GINDEX)` for a Deneb execution payload header.
@@ -141,20 +167,40 @@ mod tests {
         assert_eq!(get_subtree_index(105), 41);
         // block_hash gindexes: capella has 15 fields (16 leaves), deneb 17 (32 leaves); the body
         // gindex 25 composes with them to the spec's 412 and 812.
-        assert_eq!((25u64 << 4) | get_subtree_index(BLOCK_HASH_GINDEX_CAPELLA), 412);
-        assert_eq!((25u64 << 5) | get_subtree_index(BLOCK_HASH_GINDEX_DENEB), 812);
+        assert_eq!(
+            (25u64 << 4) | get_subtree_index(BLOCK_HASH_GINDEX_CAPELLA),
+            412
+        );
+        assert_eq!(
+            (25u64 << 5) | get_subtree_index(BLOCK_HASH_GINDEX_DENEB),
+            812
+        );
     }
 
     #[test]
     fn block_hash_proofs_verify_against_header_roots() {
-        let mut h = ExecutionPayloadHeaderDeneb::default();
-        h.block_hash = B256::repeat_byte(7);
-        h.blob_gas_used = 3;
+        let h = ExecutionPayloadHeaderDeneb {
+            block_hash: B256::repeat_byte(7),
+            blob_gas_used: 3,
+            ..Default::default()
+        };
         let proof = deneb_block_hash_proof(&h);
-        assert!(is_valid_merkle_branch(h.block_hash, &proof, 5, 12, h.tree_hash_root()));
+        assert!(is_valid_merkle_branch(
+            h.block_hash,
+            &proof,
+            5,
+            12,
+            h.tree_hash_root()
+        ));
         let c = h.to_capella();
         let proof = capella_block_hash_proof(&c);
-        assert!(is_valid_merkle_branch(c.block_hash, &proof, 4, 12, c.tree_hash_root()));
+        assert!(is_valid_merkle_branch(
+            c.block_hash,
+            &proof,
+            4,
+            12,
+            c.tree_hash_root()
+        ));
     }
 
     #[test]
@@ -162,8 +208,18 @@ mod tests {
         let leaf = B256::repeat_byte(1);
         let sib = B256::repeat_byte(2);
         let root = hash_pair(&leaf, &sib);
-        assert!(is_valid_normalized_merkle_branch(leaf, &[B256::ZERO, sib], 2, root));
-        assert!(!is_valid_normalized_merkle_branch(leaf, &[B256::repeat_byte(9), sib], 2, root));
+        assert!(is_valid_normalized_merkle_branch(
+            leaf,
+            &[B256::ZERO, sib],
+            2,
+            root
+        ));
+        assert!(!is_valid_normalized_merkle_branch(
+            leaf,
+            &[B256::repeat_byte(9), sib],
+            2,
+            root
+        ));
         assert_eq!(normalize_merkle_branch(&[sib], 4), vec![B256::ZERO, sib]);
     }
 }

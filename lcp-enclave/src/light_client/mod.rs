@@ -2,13 +2,13 @@
 //! through Fulu, and Gloas as specified upstream at v1.7.0-beta). Pure: no I/O, no clock; the
 //! network, the current slot and the policy are parameters.
 //!
-//! - [`config`]: presets, forks, networks (data).
-//! - [`containers`]: SSZ containers per fork and the unified forms the protocol works on.
-//! - [`header`], [`merkle`], [`bls`]: spec helpers.
-//! - [`sync`]: `LightClientStore` and the spec's processing functions.
-//! - [`upgrade`]: `upgrade_lc_*`.
-//! - [`decode`]: SSZ and Beacon-API JSON decoding.
-//! - [`bridge`]: the stricter bridge policy on top of the spec store.
+//! - [`config`] — presets, forks, networks (data).
+//! - [`containers`] — SSZ containers per fork and the unified forms the protocol works on.
+//! - [`header`], [`merkle`], [`bls`] — spec helpers.
+//! - [`sync`] — `LightClientStore` and the spec's processing functions.
+//! - [`upgrade`] — `upgrade_lc_*`.
+//! - [`decode`] — SSZ and Beacon-API JSON decoding.
+//! - [`bridge`] — the stricter bridge policy on top of the spec store.
 
 pub mod bls;
 pub mod bridge;

@@ -5,16 +5,20 @@
 //! [`LightClientError`] variant. `current_slot` and the network are parameters.
 
 use super::bls::{KeyCache, fast_aggregate_verify};
-use super::config::{ChainSpec, DOMAIN_SYNC_COMMITTEE, Fork, GENESIS_SLOT, LcLayout, MIN_SYNC_COMMITTEE_PARTICIPANTS, Preset};
+use super::config::{
+    ChainSpec, DOMAIN_SYNC_COMMITTEE, Fork, GENESIS_SLOT, LcLayout,
+    MIN_SYNC_COMMITTEE_PARTICIPANTS, Preset,
+};
 use super::containers::{
-    LightClientBootstrap, LightClientFinalityUpdate, LightClientHeader, LightClientOptimisticUpdate,
-    LightClientUpdate, SyncCommittee,
+    LightClientBootstrap, LightClientFinalityUpdate, LightClientHeader,
+    LightClientOptimisticUpdate, LightClientUpdate, SyncCommittee,
 };
 use super::error::{Branch, FinalityCheck, LightClientError, Object};
 use super::header::{
-    compute_domain, compute_epoch_at_slot, compute_signing_root, compute_sync_committee_period_at_slot,
-    current_sync_committee_gindex_at_slot, finalized_root_gindex_at_slot, fork_at_slot,
-    is_valid_light_client_header, next_sync_committee_gindex_at_slot,
+    compute_domain, compute_epoch_at_slot, compute_signing_root,
+    compute_sync_committee_period_at_slot, current_sync_committee_gindex_at_slot,
+    finalized_root_gindex_at_slot, fork_at_slot, is_valid_light_client_header,
+    next_sync_committee_gindex_at_slot,
 };
 use super::merkle::is_valid_normalized_merkle_branch;
 use alloy_primitives::B256;
@@ -50,7 +54,10 @@ impl<P: Preset> LightClientStore<P> {
 
 /// `is_sync_committee_update(update)`.
 pub fn is_sync_committee_update<P: Preset>(update: &LightClientUpdate<P>) -> bool {
-    update.next_sync_committee_branch.iter().any(|n| !n.is_zero())
+    update
+        .next_sync_committee_branch
+        .iter()
+        .any(|n| !n.is_zero())
 }
 
 /// `is_finality_update(update)`.
@@ -93,7 +100,8 @@ pub fn is_better_update<P: Preset>(new: &LightClientUpdate<P>, old: &LightClient
 
     let period = compute_sync_committee_period_at_slot::<P>;
     let relevant = |u: &LightClientUpdate<P>| {
-        is_sync_committee_update(u) && period(u.attested_header.beacon.slot) == period(u.signature_slot)
+        is_sync_committee_update(u)
+            && period(u.attested_header.beacon.slot) == period(u.signature_slot)
     };
     let (new_relevant, old_relevant) = (relevant(new), relevant(old));
     if new_relevant != old_relevant {
@@ -146,12 +154,18 @@ pub fn initialize_light_client_store<P: Preset>(
     store_fork: Fork,
 ) -> Result<LightClientStore<P>, LightClientError> {
     if bootstrap.layout != store_fork.layout() {
-        return Err(LightClientError::UnsupportedFork { object: Object::Bootstrap, fork: store_fork });
+        return Err(LightClientError::UnsupportedFork {
+            object: Object::Bootstrap,
+            fork: store_fork,
+        });
     }
     is_valid_light_client_header::<P>(spec, &bootstrap.header)?;
     let got = bootstrap.header.beacon_root();
     if got != trusted_block_root {
-        return Err(LightClientError::BootstrapRootMismatch { got, expected: trusted_block_root });
+        return Err(LightClientError::BootstrapRootMismatch {
+            got,
+            expected: trusted_block_root,
+        });
     }
     let slot = bootstrap.header.beacon.slot;
     if !is_valid_normalized_merkle_branch(
@@ -186,7 +200,10 @@ pub fn validate_light_client_update<P: Preset>(
     keys: &mut KeyCache,
 ) -> Result<(), LightClientError> {
     if update.layout != store.layout() {
-        return Err(LightClientError::UnsupportedFork { object: Object::Update, fork: store.fork });
+        return Err(LightClientError::UnsupportedFork {
+            object: Object::Update,
+            fork: store.fork,
+        });
     }
     let period = compute_sync_committee_period_at_slot::<P>;
     let aggregate = &update.sync_aggregate;
@@ -222,7 +239,11 @@ pub fn validate_light_client_update<P: Preset>(
         signature_period == store_period
     };
     if !period_ok {
-        return Err(LightClientError::UnverifiablePeriod { signature_period, store_period, next_known });
+        return Err(LightClientError::UnverifiablePeriod {
+            signature_period,
+            store_period,
+            next_known,
+        });
     }
 
     let attested_period = period(attested_slot);
@@ -276,7 +297,10 @@ pub fn validate_light_client_update<P: Preset>(
             && next_known
             && update.next_sync_committee != store.next_sync_committee
         {
-            return Err(LightClientError::NextSyncCommitteeMismatch { attested_slot, period: attested_period });
+            return Err(LightClientError::NextSyncCommitteeMismatch {
+                attested_slot,
+                period: attested_period,
+            });
         }
         if !is_valid_normalized_merkle_branch(
             update.next_sync_committee.tree_hash_root(),
@@ -284,7 +308,11 @@ pub fn validate_light_client_update<P: Preset>(
             next_sync_committee_gindex_at_slot::<P>(spec, update.layout, attested_slot),
             update.attested_header.beacon.state_root,
         ) {
-            return Err(branch_error::<P>(spec, Branch::NextSyncCommittee, attested_slot));
+            return Err(branch_error::<P>(
+                spec,
+                Branch::NextSyncCommittee,
+                attested_slot,
+            ));
         }
     }
 
@@ -297,9 +325,18 @@ pub fn validate_light_client_update<P: Preset>(
     let fork_version_slot = update.signature_slot.max(1).saturating_sub(1);
     let fork_epoch = compute_epoch_at_slot::<P>(fork_version_slot);
     let fork_version = spec.fork_version_at_epoch(fork_epoch);
-    let domain = compute_domain(DOMAIN_SYNC_COMMITTEE, fork_version, spec.genesis_validators_root);
+    let domain = compute_domain(
+        DOMAIN_SYNC_COMMITTEE,
+        fork_version,
+        spec.genesis_validators_root,
+    );
     let signing_root = compute_signing_root(update.attested_header.beacon.tree_hash_root(), domain);
-    if !fast_aggregate_verify(&committee_keys, aggregate, signing_root, update.signature_slot)? {
+    if !fast_aggregate_verify(
+        &committee_keys,
+        aggregate,
+        signing_root,
+        update.signature_slot,
+    )? {
         return Err(LightClientError::InvalidSignature {
             signature_slot: update.signature_slot,
             period: signature_period,
@@ -330,8 +367,10 @@ pub fn apply_light_client_update<P: Preset>(
         }
         store.next_sync_committee = update.next_sync_committee.clone();
     } else if Some(update_finalized_period) == store_period.checked_add(1) {
-        store.current_sync_committee =
-            core::mem::replace(&mut store.next_sync_committee, update.next_sync_committee.clone());
+        store.current_sync_committee = core::mem::replace(
+            &mut store.next_sync_committee,
+            update.next_sync_committee.clone(),
+        );
         store.previous_max_active_participants = store.current_max_active_participants;
         store.current_max_active_participants = 0;
     }
@@ -353,7 +392,11 @@ pub fn process_light_client_store_force_update<P: Preset>(
     store: &mut LightClientStore<P>,
     current_slot: u64,
 ) -> Result<bool, LightClientError> {
-    let deadline = store.finalized_header.beacon.slot.checked_add(P::UPDATE_TIMEOUT);
+    let deadline = store
+        .finalized_header
+        .beacon
+        .slot
+        .checked_add(P::UPDATE_TIMEOUT);
     let timed_out = deadline.is_some_and(|d| current_slot > d);
     if !timed_out {
         return Ok(false);
@@ -405,7 +448,8 @@ pub fn process_light_client_update<P: Preset>(
     let update_has_finalized_next_sync_committee = !is_next_sync_committee_known(&next)
         && is_sync_committee_update(update)
         && is_finality_update(update)
-        && period(update.finalized_header.beacon.slot) == period(update.attested_header.beacon.slot);
+        && period(update.finalized_header.beacon.slot)
+            == period(update.attested_header.beacon.slot);
     if has_supermajority(participants, committee_size)
         && (update.finalized_header.beacon.slot > next.finalized_header.beacon.slot
             || update_has_finalized_next_sync_committee)

@@ -4,12 +4,12 @@
 
 use super::config::{
     CURRENT_SYNC_COMMITTEE_GINDEX_ELECTRA, CURRENT_SYNC_COMMITTEE_GINDEX_GLOAS, ChainSpec,
-    EXECUTION_BLOCK_HASH_GINDEX_GLOAS, FINALIZED_ROOT_GINDEX_ELECTRA, FINALIZED_ROOT_GINDEX_GLOAS, Fork,
-    LcLayout, NEXT_SYNC_COMMITTEE_GINDEX_ELECTRA, NEXT_SYNC_COMMITTEE_GINDEX_GLOAS, Preset,
+    EXECUTION_BLOCK_HASH_GINDEX_GLOAS, FINALIZED_ROOT_GINDEX_ELECTRA, FINALIZED_ROOT_GINDEX_GLOAS,
+    Fork, LcLayout, NEXT_SYNC_COMMITTEE_GINDEX_ELECTRA, NEXT_SYNC_COMMITTEE_GINDEX_GLOAS, Preset,
 };
 use super::containers::{
-    ExecutionPayloadHeaderCapella, LcExecution, LightClientBootstrap, LightClientHeader, LightClientUpdate,
-    zero_branch,
+    ExecutionPayloadHeaderCapella, LcExecution, LightClientBootstrap, LightClientHeader,
+    LightClientUpdate, zero_branch,
 };
 use super::error::{LightClientError, Object};
 use super::header::compute_epoch_at_slot;
@@ -29,7 +29,11 @@ fn next_layout(layout: LcLayout) -> Option<LcLayout> {
 
 /// `upgrade_lc_header_to_capella` / `_deneb` / `_electra` / `_gloas`: one step, from the layout
 /// before `to` into `to`.
-fn upgrade_header_step<P: Preset>(spec: &ChainSpec, pre: LightClientHeader, to: LcLayout) -> LightClientHeader {
+fn upgrade_header_step<P: Preset>(
+    spec: &ChainSpec,
+    pre: LightClientHeader,
+    to: LcLayout,
+) -> LightClientHeader {
     match to {
         // upgrade_lc_header_to_capella: empty execution.
         LcLayout::Altair | LcLayout::Capella => LightClientHeader {
@@ -53,7 +57,10 @@ fn upgrade_header_step<P: Preset>(spec: &ChainSpec, pre: LightClientHeader, to: 
 }
 
 /// `upgrade_lc_header_to_gloas(pre)`.
-fn upgrade_lc_header_to_gloas<P: Preset>(spec: &ChainSpec, pre: LightClientHeader) -> LightClientHeader {
+fn upgrade_lc_header_to_gloas<P: Preset>(
+    spec: &ChainSpec,
+    pre: LightClientHeader,
+) -> LightClientHeader {
     if pre == LightClientHeader::empty(LcLayout::Electra) {
         return LightClientHeader::empty(LcLayout::Gloas);
     }
@@ -80,10 +87,17 @@ fn upgrade_lc_header_to_gloas<P: Preset>(spec: &ChainSpec, pre: LightClientHeade
 }
 
 /// Upgrades a header to `target`, step by step.
-pub fn upgrade_lc_header<P: Preset>(spec: &ChainSpec, mut header: LightClientHeader, from: LcLayout, target: LcLayout) -> LightClientHeader {
+pub fn upgrade_lc_header<P: Preset>(
+    spec: &ChainSpec,
+    mut header: LightClientHeader,
+    from: LcLayout,
+    target: LcLayout,
+) -> LightClientHeader {
     let mut layout = from;
     while layout < target {
-        let Some(next) = next_layout(layout) else { break };
+        let Some(next) = next_layout(layout) else {
+            break;
+        };
         header = upgrade_header_step::<P>(spec, header, next);
         layout = next;
     }
@@ -108,12 +122,22 @@ pub fn upgrade_lc_bootstrap<P: Preset>(
     }
     let mut b = pre;
     while b.layout < target {
-        let Some(next) = next_layout(b.layout) else { break };
+        let Some(next) = next_layout(b.layout) else {
+            break;
+        };
         b.header = upgrade_header_step::<P>(spec, b.header, next);
         b.current_sync_committee_branch = match next {
-            LcLayout::Electra => normalize_merkle_branch(&b.current_sync_committee_branch, CURRENT_SYNC_COMMITTEE_GINDEX_ELECTRA),
-            LcLayout::Gloas => normalize_merkle_branch(&b.current_sync_committee_branch, CURRENT_SYNC_COMMITTEE_GINDEX_GLOAS),
-            LcLayout::Altair | LcLayout::Capella | LcLayout::Deneb => b.current_sync_committee_branch,
+            LcLayout::Electra => normalize_merkle_branch(
+                &b.current_sync_committee_branch,
+                CURRENT_SYNC_COMMITTEE_GINDEX_ELECTRA,
+            ),
+            LcLayout::Gloas => normalize_merkle_branch(
+                &b.current_sync_committee_branch,
+                CURRENT_SYNC_COMMITTEE_GINDEX_GLOAS,
+            ),
+            LcLayout::Altair | LcLayout::Capella | LcLayout::Deneb => {
+                b.current_sync_committee_branch
+            }
         };
         b.layout = next;
     }
@@ -139,16 +163,25 @@ pub fn upgrade_lc_update<P: Preset>(
     }
     let mut u = pre;
     while u.layout < target {
-        let Some(next) = next_layout(u.layout) else { break };
+        let Some(next) = next_layout(u.layout) else {
+            break;
+        };
         u.attested_header = upgrade_header_step::<P>(spec, u.attested_header, next);
         u.finalized_header = upgrade_header_step::<P>(spec, u.finalized_header, next);
         let (nsc, fin) = match next {
-            LcLayout::Electra => (NEXT_SYNC_COMMITTEE_GINDEX_ELECTRA, FINALIZED_ROOT_GINDEX_ELECTRA),
-            LcLayout::Gloas => (NEXT_SYNC_COMMITTEE_GINDEX_GLOAS, FINALIZED_ROOT_GINDEX_GLOAS),
+            LcLayout::Electra => (
+                NEXT_SYNC_COMMITTEE_GINDEX_ELECTRA,
+                FINALIZED_ROOT_GINDEX_ELECTRA,
+            ),
+            LcLayout::Gloas => (
+                NEXT_SYNC_COMMITTEE_GINDEX_GLOAS,
+                FINALIZED_ROOT_GINDEX_GLOAS,
+            ),
             LcLayout::Altair | LcLayout::Capella | LcLayout::Deneb => (0, 0),
         };
         if nsc != 0 {
-            u.next_sync_committee_branch = normalize_merkle_branch(&u.next_sync_committee_branch, nsc);
+            u.next_sync_committee_branch =
+                normalize_merkle_branch(&u.next_sync_committee_branch, nsc);
             u.finality_branch = normalize_merkle_branch(&u.finality_branch, fin);
         }
         u.layout = next;
@@ -166,7 +199,10 @@ pub fn upgrade_lc_store<P: Preset>(
     fork: Fork,
 ) -> Result<LightClientStore<P>, LightClientError> {
     if fork < pre.fork {
-        return Err(LightClientError::StoreDowngrade { from: pre.fork, to: fork });
+        return Err(LightClientError::StoreDowngrade {
+            from: pre.fork,
+            to: fork,
+        });
     }
     let from = pre.layout();
     let target = fork.layout();
