@@ -2,6 +2,7 @@
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
 pub mod input;
+pub mod light_client;
 pub mod output;
 
 use clap::{Parser, Subcommand};
@@ -18,10 +19,21 @@ pub struct Cli {
 
 /// Every `lcp` subcommand.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Ethereum light client: verify bootstraps and updates.
+    #[command(subcommand)]
+    LightClient(light_client::LightClientCommand),
+}
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::LightClient(command) => {
+            let json = match &command {
+                light_client::LightClientCommand::Verify(args) => args.json,
+            };
+            output::finish(light_client::run(&command), json)
+        }
+    }
 }

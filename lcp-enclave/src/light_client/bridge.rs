@@ -51,7 +51,7 @@ impl BridgePolicy {
 /// What processing one update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Valid and processed.
+    /// Valid and processed (it may have changed only the optimistic header or the best update).
     Applied,
     /// Valid data the store has already moved past (older period, or nothing new): ignored.
     Stale,

@@ -295,6 +295,9 @@ pub struct ChainSpec {
     pub max_blobs_per_block_electra: u64,
     /// `SLOT_DURATION_MS` (mainnet 12000).
     pub slot_duration_ms: u64,
+    /// Genesis time (unix seconds), when known: lets a caller with a clock compute the current
+    /// slot. The core never reads a clock; it takes `current_slot` as a parameter.
+    pub genesis_time: Option<u64>,
 }
 
 impl ChainSpec {
@@ -333,6 +336,7 @@ impl ChainSpec {
             blob_schedule: Vec::new(),
             max_blobs_per_block_electra: 9,
             slot_duration_ms: 12_000,
+            genesis_time: None,
         })
     }
 
@@ -475,6 +479,11 @@ impl ChainSpec {
             })?;
         }
         spec.blob_schedule = parse_blob_schedule(text)?;
+        if let Some(v) = get("GENESIS_TIME") {
+            spec.genesis_time = Some(unquote(v).parse().map_err(|_| LightClientError::Config {
+                key: "GENESIS_TIME",
+            })?);
+        }
         Ok(spec)
     }
 
@@ -503,6 +512,7 @@ impl ChainSpec {
             ],
             "4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95",
             &[(412_672, 15), (419_072, 21)],
+            1_606_824_023,
         )
     }
 
@@ -521,6 +531,7 @@ impl ChainSpec {
             ],
             "d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078",
             &[(274_176, 15), (275_200, 21)],
+            1_655_733_600,
         )
     }
 
@@ -539,6 +550,7 @@ impl ChainSpec {
             ],
             "212f13fc4df078b6cb7db228f1c8307566dcecf900867401a92023d7ba99cb5f",
             &[(52_480, 15), (54_016, 21)],
+            1_742_213_400,
         )
     }
 }
@@ -549,6 +561,7 @@ fn builtin(
     table: [([u8; 4], u64); 7],
     root_hex: &str,
     blobs: &[(u64, u64)],
+    genesis_time: u64,
 ) -> ChainSpec {
     let forks = Fork::ALL
         .into_iter()
@@ -577,6 +590,40 @@ fn builtin(
             .collect(),
         max_blobs_per_block_electra: 9,
         slot_duration_ms: 12_000,
+        genesis_time: Some(genesis_time),
+    }
+}
+
+impl ChainSpec {
+    /// The `minimal` network: minimal preset, every fork through Fulu active from genesis with the
+    /// minimal config's fork versions (`0x0N000001`), as the reference tests' single-fork cases run.
+    pub fn minimal(genesis_validators_root: B256) -> Self {
+        let forks = Fork::ALL
+            .into_iter()
+            .filter(|f| *f <= Fork::Fulu)
+            .zip(0u8..)
+            .map(|(fork, n)| ForkEntry {
+                fork,
+                version: [n, 0, 0, 1],
+                epoch: 0,
+            })
+            .collect();
+        ChainSpec {
+            name: "minimal".to_owned(),
+            preset: PresetName::Minimal,
+            forks,
+            genesis_validators_root,
+            blob_schedule: Vec::new(),
+            max_blobs_per_block_electra: 9,
+            slot_duration_ms: 6_000,
+            genesis_time: None,
+        }
+    }
+
+    /// The slot at unix time `now` (seconds), if the genesis time is known and `now` is after it.
+    pub fn slot_at_time(&self, now: u64) -> Option<u64> {
+        let since = now.checked_sub(self.genesis_time?)?;
+        since.checked_mul(1000)?.checked_div(self.slot_duration_ms)
     }
 }
 

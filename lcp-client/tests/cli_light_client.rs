@@ -1,0 +1,147 @@
+//! `lcp light-client verify` on real mainnet data: exit codes and JSON fields (DESIGN.md §6).
+
+#![cfg(test)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+const TRUSTED_ROOT: &str = "0x5afc212a7924789b2bc86acad3ab3a6ffb1f6e97253ea50bee7f4f51422c9275";
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/mainnet/lightclient/capella_p862-867")
+        .join(name)
+}
+
+fn lcp(extra: &[&str], updates: &PathBuf) -> (i32, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lcp"))
+        .args([
+            "light-client",
+            "verify",
+            "--network",
+            "mainnet",
+            "--trusted-root",
+            TRUSTED_ROOT,
+        ])
+        .arg("--bootstrap")
+        .arg(data("bootstrap.json"))
+        .arg("--updates")
+        .arg(updates)
+        .args(["--current-slot", "7109440", "--json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        out.status.code().unwrap(),
+        stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn verifies_real_capella_data() {
+    let finality = data("finality.json");
+    let optimistic = data("optimistic.json");
+    let (code, json, _) = lcp(
+        &[
+            "--finality",
+            finality.to_str().unwrap(),
+            "--optimistic",
+            optimistic.to_str().unwrap(),
+        ],
+        &data("updates.json"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["finalized"]["slot"], 7_109_344);
+    assert_eq!(
+        json["finalized"]["execution"]["block_hash"],
+        "0xbc8499537876e5406c7a65e25f99063f1cd85a17014a3aa5ade38271b1fbf64f"
+    );
+    assert_eq!(json["finalized"]["execution"]["block_number"], 17_923_026);
+    assert_eq!(
+        json["finalized"]["execution"]["receipts_root"],
+        "0xa71c4101ece61ca0fc624efdb54dc382be561a8c047a19cf5f10e530378e0b9c"
+    );
+    assert_eq!(json["optimistic"]["slot"], 7_109_431);
+    assert_eq!(json["sync_committee_period"], 867);
+    assert_eq!(json["applied"], 8);
+    assert_eq!(json["skipped"], Value::Array(vec![]));
+}
+
+#[test]
+fn stale_update_is_skipped_not_fatal() {
+    // The same six updates twice: the second pass is stale.
+    let (code, json, _) = lcp(
+        &["--updates", data("updates.json").to_str().unwrap()],
+        &data("updates.json"),
+    );
+    assert_eq!(code, 0);
+    // Second pass: five are stale; the last one's attested header (7104190) is still newer than
+    // the finalized header (7104096), so the spec processes it again (valid, nothing finalized).
+    assert_eq!(json["applied"], 7);
+    assert_eq!(json["skipped"].as_array().unwrap().len(), 5);
+    assert_eq!(json["finalized"]["slot"], 7_104_096);
+}
+
+#[test]
+fn tampered_update_fails_with_exit_1() {
+    let mut updates: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("updates.json")).unwrap()).unwrap();
+    let other = updates[2]["data"]["sync_aggregate"]["sync_committee_signature"].clone();
+    updates[1]["data"]["sync_aggregate"]["sync_committee_signature"] = other;
+    let path =
+        std::env::temp_dir().join(format!("lcp-tampered-updates-{}.json", std::process::id()));
+    std::fs::write(&path, updates.to_string()).unwrap();
+    let (code, json, stderr) = lcp(&[], &path);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 1);
+    assert_eq!(json["valid"], false);
+    let error = json["error"].as_str().unwrap();
+    assert!(
+        error.contains("sync committee signature invalid at signature slot 7070143"),
+        "{error}"
+    );
+    assert!(stderr.starts_with("error: "));
+}
+
+#[test]
+fn wrong_trusted_root_fails() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lcp"))
+        .args([
+            "light-client",
+            "verify",
+            "--network",
+            "mainnet",
+            "--json",
+            "--current-slot",
+            "7109440",
+        ])
+        .args([
+            "--trusted-root",
+            "0x1111111111111111111111111111111111111111111111111111111111111111",
+        ])
+        .arg("--bootstrap")
+        .arg(data("bootstrap.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the trusted block root")
+    );
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lcp"))
+        .args(["light-client", "verify", "--network", "mainnet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
