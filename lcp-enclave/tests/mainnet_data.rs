@@ -498,3 +498,66 @@ fn unknown_fork_digest_and_truncated_ssz() {
         })
     );
 }
+
+/// The store's canonical encoding round-trips, and changing any field changes its root (the
+/// enclave's `state_id` must commit to every field).
+#[test]
+fn store_canonical_encoding_commits_to_every_field() {
+    let (spec, bootstrap, updates) = capella();
+    let mut store = init(&spec, bootstrap);
+    let mut keys = KeyCache::new();
+    // Update 0 fills the next committee; a low-participation copy of update 1 becomes the best
+    // valid update without being applied.
+    process_light_client_update(&mut store, &updates[0], CAPELLA_NOW, &spec, &mut keys).unwrap();
+    assert!(store.best_valid_update.is_none());
+    store.best_valid_update = Some(updates[1].clone());
+    store.previous_max_active_participants = 500;
+    store.current_max_active_participants = 511;
+
+    let bytes = store.to_ssz().unwrap();
+    assert_eq!(
+        LightClientStore::<Mainnet>::from_ssz(Fork::Capella, &bytes).unwrap(),
+        store
+    );
+    let root = store.hash_tree_root().unwrap();
+
+    let mut variants: Vec<LightClientStore<Mainnet>> = Vec::new();
+    let mut s = store.clone();
+    s.finalized_header.beacon.proposer_index += 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.optimistic_header.beacon.slot += 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.current_sync_committee.aggregate_pubkey.0[5] ^= 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.next_sync_committee.pubkeys[7].0[9] ^= 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.best_valid_update = None;
+    variants.push(s);
+    let mut s = store.clone();
+    s.best_valid_update.as_mut().unwrap().signature_slot += 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.previous_max_active_participants += 1;
+    variants.push(s);
+    let mut s = store.clone();
+    s.current_max_active_participants -= 1;
+    variants.push(s);
+    let mut s = store.clone();
+    // A fork tag whose layout does not match the headers (Altair layout, Capella headers) is refused.
+    s.fork = Fork::Bellatrix;
+    assert!(s.hash_tree_root().is_err());
+    let s = lcp_enclave::light_client::upgrade::upgrade_lc_store(&spec, store.clone(), Fork::Deneb)
+        .unwrap();
+    variants.push(s);
+    for (i, v) in variants.iter().enumerate() {
+        assert_ne!(
+            v.hash_tree_root().unwrap(),
+            root,
+            "variant {i} did not change the root"
+        );
+    }
+}

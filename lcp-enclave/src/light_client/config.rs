@@ -46,6 +46,20 @@ impl Fork {
         Fork::Gloas,
     ];
 
+    /// Position in activation order (phase 0 = 0): the fork's tag in the store's canonical encoding.
+    pub fn index(self) -> u8 {
+        match self {
+            Fork::Phase0 => 0,
+            Fork::Altair => 1,
+            Fork::Bellatrix => 2,
+            Fork::Capella => 3,
+            Fork::Deneb => 4,
+            Fork::Electra => 5,
+            Fork::Fulu => 6,
+            Fork::Gloas => 7,
+        }
+    }
+
     /// Lower-case spec name (`"capella"`), as used by the Beacon API `version` field.
     pub fn name(self) -> &'static str {
         match self {

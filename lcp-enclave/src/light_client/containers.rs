@@ -457,7 +457,7 @@ pub struct HeaderGloas {
 }
 
 /// A wire header type, convertible to and from the unified header.
-pub trait WireHeader: ssz::Encode + ssz::Decode + Clone {
+pub trait WireHeader: ssz::Encode + ssz::Decode + TreeHash + Clone + 'static {
     /// Into the unified form.
     fn into_unified(self) -> LightClientHeader;
     /// From the unified form; `None` if the variant does not match.
@@ -541,7 +541,7 @@ impl WireHeader for HeaderGloas {
 }
 
 /// Wire `LightClientBootstrap`.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, TreeHash)]
 pub struct WireBootstrap<P: Preset, H: WireHeader, C: Unsigned> {
     /// Header.
     pub header: H,
@@ -552,7 +552,7 @@ pub struct WireBootstrap<P: Preset, H: WireHeader, C: Unsigned> {
 }
 
 /// Wire `LightClientUpdate`.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, TreeHash)]
 pub struct WireUpdate<P: Preset, H: WireHeader, N: Unsigned, F: Unsigned> {
     /// Attested header.
     pub attested_header: H,
@@ -571,7 +571,7 @@ pub struct WireUpdate<P: Preset, H: WireHeader, N: Unsigned, F: Unsigned> {
 }
 
 /// Wire `LightClientFinalityUpdate`.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, TreeHash)]
 pub struct WireFinalityUpdate<P: Preset, H: WireHeader, F: Unsigned> {
     /// Attested header.
     pub attested_header: H,
@@ -586,7 +586,7 @@ pub struct WireFinalityUpdate<P: Preset, H: WireHeader, F: Unsigned> {
 }
 
 /// Wire `LightClientOptimisticUpdate`.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, TreeHash)]
 pub struct WireOptimisticUpdate<P: Preset, H: WireHeader> {
     /// Attested header.
     pub attested_header: H,

@@ -7,6 +7,7 @@
 //! - [`header`], [`merkle`], [`bls`] — spec helpers.
 //! - [`sync`] — `LightClientStore` and the spec's processing functions.
 //! - [`upgrade`] — `upgrade_lc_*`.
+//! - [`store_codec`] — canonical SSZ and `hash_tree_root` of the store (for `state_id`).
 //! - [`decode`] — SSZ and Beacon-API JSON decoding.
 //! - [`bridge`] — the stricter bridge policy on top of the spec store.
 
@@ -18,6 +19,7 @@ pub mod decode;
 pub mod error;
 pub mod header;
 pub mod merkle;
+pub mod store_codec;
 pub mod sync;
 pub mod upgrade;
 
