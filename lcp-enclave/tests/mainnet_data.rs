@@ -561,3 +561,55 @@ fn store_canonical_encoding_commits_to_every_field() {
         );
     }
 }
+
+/// The rules helios skips: data without its branch, an Altair-typed header at a Capella slot, and
+/// the genesis (zero) finalized root with a non-empty header.
+#[test]
+fn header_and_branch_presence_rules() {
+    use lcp_enclave::light_client::containers::LightClientHeader;
+    use lcp_enclave::light_client::error::FinalityCheck;
+    use lcp_enclave::light_client::header::is_valid_light_client_header;
+    let spec = ChainSpec::mainnet();
+    let mut keys = KeyCache::new();
+    let (mut store, updates) = store_after_first(&spec, &mut keys);
+
+    let mut update = updates[1].clone();
+    update.finality_branch = vec![B256::ZERO; 6];
+    assert_eq!(
+        process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
+        Err(LightClientError::InvalidFinalizedHeader {
+            attested_slot: 7_070_142,
+            check: FinalityCheck::HeaderWithoutBranch
+        })
+    );
+    let mut update = updates[1].clone();
+    update.next_sync_committee_branch = vec![B256::ZERO; 5];
+    assert_eq!(
+        process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
+        Err(LightClientError::NextSyncCommitteeWithoutBranch {
+            attested_slot: 7_070_142
+        })
+    );
+    let mut update = updates[1].clone();
+    update.finalized_header.beacon.slot = 0;
+    assert_eq!(
+        process_light_client_update(&mut store, &update, CAPELLA_NOW, &spec, &mut keys),
+        Err(LightClientError::InvalidFinalizedHeader {
+            attested_slot: 7_070_142,
+            check: FinalityCheck::GenesisRootWithNonEmptyHeader
+        })
+    );
+
+    let altair_typed = LightClientHeader {
+        beacon: updates[1].attested_header.beacon,
+        ..LightClientHeader::empty(LcLayout::Altair)
+    };
+    assert_eq!(
+        is_valid_light_client_header::<Mainnet>(&spec, &altair_typed),
+        Err(LightClientError::InvalidHeader {
+            slot: 7_070_142,
+            fork: Fork::Capella,
+            check: HeaderCheck::ForkTooNew
+        })
+    );
+}

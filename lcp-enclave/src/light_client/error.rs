@@ -200,11 +200,9 @@ pub enum LightClientError {
         /// Which rule failed.
         check: FinalityCheck,
     },
-    /// Update without a next sync committee has a non-zero branch.
-    #[error(
-        "update at attested slot {attested_slot}: empty next sync committee with non-zero branch"
-    )]
-    NonEmptyNextSyncCommitteeBranch {
+    /// The next-sync-committee branch is all-zero but the committee is not empty.
+    #[error("update at attested slot {attested_slot}: next sync committee without branch")]
+    NextSyncCommitteeWithoutBranch {
         /// Attested slot.
         attested_slot: u64,
     },
@@ -362,8 +360,8 @@ impl core::fmt::Display for HeaderCheck {
 /// Which finality rule of `validate_light_client_update` failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinalityCheck {
-    /// No finality, but the branch is not all-zero.
-    NonZeroBranchWithoutFinality,
+    /// The finality branch is all-zero (no finality) but the finalized header is not empty.
+    HeaderWithoutBranch,
     /// Finalized root is the genesis (zero) root but the header is not empty.
     GenesisRootWithNonEmptyHeader,
 }
@@ -371,9 +369,7 @@ pub enum FinalityCheck {
 impl core::fmt::Display for FinalityCheck {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            FinalityCheck::NonZeroBranchWithoutFinality => {
-                "non-zero finality branch without finalized header"
-            }
+            FinalityCheck::HeaderWithoutBranch => "finalized header without finality branch",
             FinalityCheck::GenesisRootWithNonEmptyHeader => {
                 "genesis finalized root with non-empty header"
             }

@@ -140,6 +140,11 @@ pub fn is_valid_light_client_header<P: Preset>(
     let epoch = compute_epoch_at_slot::<P>(slot);
     let fork = spec.fork_at_epoch(epoch);
     let fail = |check| Err(LightClientError::InvalidHeader { slot, fork, check });
+    // STRICTER: a header whose type cannot carry its fork's execution data (an Altair header at a
+    // Capella slot, a Deneb header at a Gloas slot) is refused outright. The spec reaches the same
+    // verdict through a failing execution branch for Capella..Fulu types, but the Altair type's
+    // `is_valid_light_client_header` is `True` unconditionally, which would drop the execution
+    // header a bridge needs.
     if fork > newest_representable_fork(&header.execution) {
         return fail(HeaderCheck::ForkTooNew);
     }

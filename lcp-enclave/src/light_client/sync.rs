@@ -262,7 +262,7 @@ pub fn validate_light_client_update<P: Preset>(
         if update.finalized_header != empty_header {
             return Err(LightClientError::InvalidFinalizedHeader {
                 attested_slot,
-                check: FinalityCheck::NonZeroBranchWithoutFinality,
+                check: FinalityCheck::HeaderWithoutBranch,
             });
         }
     } else {
@@ -290,7 +290,7 @@ pub fn validate_light_client_update<P: Preset>(
 
     if !is_sync_committee_update(update) {
         if update.next_sync_committee != SyncCommittee::default() {
-            return Err(LightClientError::NonEmptyNextSyncCommitteeBranch { attested_slot });
+            return Err(LightClientError::NextSyncCommitteeWithoutBranch { attested_slot });
         }
     } else {
         if attested_period == store_period
