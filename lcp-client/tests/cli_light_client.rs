@@ -1,6 +1,8 @@
 //! `lcp light-client verify` on real mainnet data: exit codes and JSON fields (DESIGN.md §6).
 
 #![cfg(test)]
+// Test code: an overflow here is a failed test (debug builds panic), not a crashed enclave.
+#![allow(clippy::arithmetic_side_effects, clippy::as_conversions)]
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -144,4 +146,79 @@ fn usage_error_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Deneb SSZ with fork-digest prefixes, given as hex text files (portal-spec-tests values).
+#[test]
+fn verifies_deneb_ssz_hex_files() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/mainnet/lightclient/deneb_p1250-1251_portal");
+    // `content_value: "0x…\` continued lines; `content_key` = 0x10 ‖ block root for the bootstrap.
+    let field = |file: &str, key: &str| -> String {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let start = text.find(&format!("{key}:")).unwrap() + key.len() + 1;
+        let rest = &text[start..];
+        let open = rest.find('"').unwrap() + 1;
+        let close = rest[open..].find('"').unwrap() + open;
+        rest[open..close].replace(['\\', '\n', ' '], "")
+    };
+    let tmp = std::env::temp_dir().join(format!("lcp-deneb-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let write = |name: &str, hex_text: &str| {
+        let path = tmp.join(name);
+        std::fs::write(&path, hex_text).unwrap();
+        path
+    };
+    let bootstrap = write("bootstrap.hex", &field("bootstrap.yaml", "content_value"));
+    let root = format!("0x{}", &field("bootstrap.yaml", "content_key")[4..]);
+    // updates.yaml holds an SSZ List[ByteList]: two offsets, then two fork-digest-prefixed updates.
+    let list =
+        hex::decode(field("updates.yaml", "content_value").trim_start_matches("0x")).unwrap();
+    let first = u32::from_le_bytes(list[0..4].try_into().unwrap()) as usize;
+    let second = u32::from_le_bytes(list[4..8].try_into().unwrap()) as usize;
+    let u0 = write("u0.hex", &hex::encode(&list[first..second]));
+    let u1 = write("u1.hex", &hex::encode(&list[second..]));
+    let finality = write(
+        "finality.hex",
+        &field("finality_update.yaml", "content_value"),
+    );
+    let optimistic = write(
+        "optimistic.hex",
+        &field("optimistic_update.yaml", "content_value"),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_lcp"))
+        .args([
+            "light-client",
+            "verify",
+            "--network",
+            "mainnet",
+            "--json",
+            "--current-slot",
+            "10300000",
+        ])
+        .args(["--trusted-root", &root])
+        .arg("--bootstrap")
+        .arg(&bootstrap)
+        .arg("--updates")
+        .arg(&u0)
+        .arg("--updates")
+        .arg(&u1)
+        .arg("--finality")
+        .arg(&finality)
+        .arg("--optimistic")
+        .arg(&optimistic)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    assert_eq!(json["fork"], "deneb");
+    assert_eq!(json["applied"], 4);
+    assert!(json["finalized"]["slot"].as_u64().unwrap() > 10_248_000);
+    assert!(
+        json["finalized"]["execution"]["block_number"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 }
