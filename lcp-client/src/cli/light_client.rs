@@ -141,8 +141,14 @@ enum Input {
     Ssz(Vec<u8>),
 }
 
+/// JSON if the file's first non-blank byte opens an object or array, else bytes. Only a small
+/// prefix is read here; `read_json` / `read_bytes` enforce the input size bound.
 fn read_input(path: &Path) -> anyhow::Result<Input> {
-    let head = std::fs::read(path).with_context(|| path.display().to_string())?;
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .with_context(|| path.display().to_string())?;
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(first, Some(b'{' | b'[')) {
         Ok(Input::Json(read_json(path)?))
