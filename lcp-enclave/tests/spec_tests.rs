@@ -1,6 +1,7 @@
 //! The consensus-specs light-client reference tests (`fixtures/consensus-spec-tests/`, generated
-//! with `eth-consensus-specs==1.7.0b4`). Each handler's runner walks every case, reports each by
-//! name, fails on any mismatch, and checks the case count so a missing directory cannot pass.
+//! with `eth-consensus-specs==1.7.0b4`): one `#[test]` per case (listed in `spec/cases.rs`, made by
+//! `spec/gen_cases.sh`), and a test that the list equals the fixture directories (124 cases), so a
+//! missing or added directory cannot pass silently.
 
 #![cfg(test)]
 // Test code: an overflow here is a failed test (debug builds panic), not a crashed enclave.
@@ -27,33 +28,6 @@ use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/consensus-spec-tests/tests")
-}
-
-/// Every case directory of `<preset>/<fork>/light_client/<handler>/<suite>/<case>`.
-fn cases(handler: &str) -> Vec<(String, String, PathBuf)> {
-    let mut out = Vec::new();
-    for preset in ["minimal", "mainnet"] {
-        let Ok(forks) = std::fs::read_dir(root().join(preset)) else {
-            continue;
-        };
-        for fork in forks.flatten() {
-            let dir = fork.path().join("light_client").join(handler);
-            let Ok(suites) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for suite in suites.flatten() {
-                for case in std::fs::read_dir(suite.path()).unwrap().flatten() {
-                    out.push((
-                        preset.to_owned(),
-                        fork.file_name().to_string_lossy().into_owned(),
-                        case.path(),
-                    ));
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn snappy(path: &Path) -> Vec<u8> {
@@ -91,39 +65,6 @@ fn fork_of_digest(spec: &ChainSpec, v: &Value) -> Fork {
         .find(|(d, _)| *d == digest)
         .map(|(_, f)| f)
         .unwrap_or_else(|| panic!("unknown fork digest {}", hex::encode(digest)))
-}
-
-/// Runs `f` on each case, prints every case with its outcome, and fails listing the failures.
-fn run_all(handler: &str, expected: usize, f: impl Fn(&str, &Path) -> Result<(), String>) {
-    let cases = cases(handler);
-    let mut failures = Vec::new();
-    for (preset, fork, path) in &cases {
-        let name = format!(
-            "{preset}/{fork}/{handler}/{}",
-            path.file_name().unwrap().to_string_lossy()
-        );
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(preset, path)))
-            .unwrap_or_else(|p| Err(format!("panic: {:?}", p.downcast_ref::<String>())));
-        match outcome {
-            Ok(()) => println!("ok   {name}"),
-            Err(e) => {
-                println!("FAIL {name}: {e}");
-                failures.push(format!("{name}: {e}"));
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    assert_eq!(
-        cases.len(),
-        expected,
-        "{handler}: expected {expected} cases"
-    );
 }
 
 fn spec_of(case: &Path, gvr: B256) -> ChainSpec {
@@ -347,28 +288,101 @@ fn dispatch(
     }
 }
 
-#[test]
-fn sync() {
-    run_all("sync", 52, |preset, case| {
-        dispatch(preset, run_sync::<Minimal>, run_sync::<Mainnet>, case)
-    });
+#[path = "spec/single_merkle_proof.rs"]
+mod single_merkle_proof;
+
+/// Runs the case at `rel` (`<preset>/<fork>/light_client/<handler>/<suite>/<case>`), panicking with
+/// the reason on any mismatch.
+fn run_case(rel: &str) {
+    let path = root().join(rel);
+    let parts: Vec<&str> = rel.split('/').collect();
+    let [preset, fork, _, handler, suite, case] = parts[..] else {
+        panic!("bad case path {rel}")
+    };
+    let outcome = match handler {
+        "sync" => dispatch(preset, run_sync::<Minimal>, run_sync::<Mainnet>, &path),
+        "update_ranking" => dispatch(preset, run_ranking::<Minimal>, run_ranking::<Mainnet>, &path),
+        "data_collection" => {
+            dispatch(preset, run_data_collection::<Minimal>, run_data_collection::<Mainnet>, &path)
+        }
+        "single_merkle_proof" => single_merkle_proof::run(preset, fork, suite, case, &path).map(|check| {
+            if check == single_merkle_proof::ProofCheck::GindexOnly {
+                println!("{rel}: gindex and depth checked; object root not computed (progressive Merkleization)");
+            }
+        }),
+        other => Err(format!("unknown handler {other}")),
+    };
+    if let Err(e) = outcome {
+        panic!("{rel}: {e}");
+    }
 }
 
-#[test]
-fn update_ranking() {
-    run_all("update_ranking", 7, |preset, case| {
-        dispatch(preset, run_ranking::<Minimal>, run_ranking::<Mainnet>, case)
-    });
+macro_rules! spec_cases {
+    ($($name:ident => $path:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                run_case($path);
+            }
+        )*
+        /// Every case the tests above run.
+        const CASES: &[&str] = &[$($path,)*];
+    };
 }
 
+include!("spec/cases.rs");
+
+/// The generated list is exactly the fixture directories, and there are 124 of them.
 #[test]
-fn data_collection() {
-    run_all("data_collection", 11, |preset, case| {
-        dispatch(
-            preset,
-            run_data_collection::<Minimal>,
-            run_data_collection::<Mainnet>,
-            case,
-        )
-    });
+fn case_list_matches_fixtures() {
+    let mut found = Vec::new();
+    for preset in std::fs::read_dir(root()).unwrap().flatten() {
+        for fork in std::fs::read_dir(preset.path()).unwrap().flatten() {
+            let lc = fork.path().join("light_client");
+            for handler in std::fs::read_dir(&lc).unwrap().flatten() {
+                for suite in std::fs::read_dir(handler.path()).unwrap().flatten() {
+                    for case in std::fs::read_dir(suite.path()).unwrap().flatten() {
+                        let rel = case
+                            .path()
+                            .strip_prefix(root())
+                            .unwrap()
+                            .to_string_lossy()
+                            .into_owned();
+                        found.push(rel);
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|s| (*s).to_owned()).collect();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "spec/cases.rs is stale: run spec/gen_cases.sh"
+    );
+    assert_eq!(listed.len(), 124);
+    let count = |h: &str| {
+        listed
+            .iter()
+            .filter(|c| c.split('/').nth(3) == Some(h))
+            .count()
+    };
+    assert_eq!(
+        (
+            count("sync"),
+            count("update_ranking"),
+            count("data_collection"),
+            count("single_merkle_proof")
+        ),
+        (52, 7, 11, 54)
+    );
+    // Honesty check: exactly the 10 gloas/heze proof cases are gindex-only.
+    let gindex_only = listed
+        .iter()
+        .filter(|c| {
+            c.contains("single_merkle_proof") && (c.contains("/gloas/") || c.contains("/heze/"))
+        })
+        .count();
+    assert_eq!(gindex_only, 10);
 }
