@@ -602,32 +602,47 @@ macro_rules! with_layout {
     ($layout:expr, |$h:ident, $n:ident, $f:ident| $body:expr) => {
         match $layout {
             LcLayout::Altair => {
+                #[allow(dead_code)]
                 type $h = HeaderAltair;
+                #[allow(dead_code)]
                 type $n = U5;
+                #[allow(dead_code)]
                 type $f = U6;
                 $body
             }
             LcLayout::Capella => {
+                #[allow(dead_code)]
                 type $h = HeaderCapella;
+                #[allow(dead_code)]
                 type $n = U5;
+                #[allow(dead_code)]
                 type $f = U6;
                 $body
             }
             LcLayout::Deneb => {
+                #[allow(dead_code)]
                 type $h = HeaderDeneb;
+                #[allow(dead_code)]
                 type $n = U5;
+                #[allow(dead_code)]
                 type $f = U6;
                 $body
             }
             LcLayout::Electra => {
+                #[allow(dead_code)]
                 type $h = HeaderDeneb;
+                #[allow(dead_code)]
                 type $n = U6;
+                #[allow(dead_code)]
                 type $f = U7;
                 $body
             }
             LcLayout::Gloas => {
+                #[allow(dead_code)]
                 type $h = HeaderGloas;
+                #[allow(dead_code)]
                 type $n = U11;
+                #[allow(dead_code)]
                 type $f = U9;
                 $body
             }

@@ -17,7 +17,7 @@ use super::header::{fork_at_slot, known_fork_digests};
 use alloy_primitives::{Address, B256, FixedBytes, U256};
 use serde_json::Value;
 use ssz::Decode;
-use ssz_types::typenum::{U4, U5, U6, U7, U9, U11};
+use ssz_types::typenum::{U5, U6, U7, U9, U11};
 use ssz_types::{BitVector, FixedVector, VariableList};
 
 /// Upper bound on one SSZ light-client object: the largest (a mainnet `LightClientUpdate`: a
@@ -65,7 +65,6 @@ pub fn decode_bootstrap<P: Preset>(
     bound(Object::Bootstrap, bytes)?;
     let layout = layout_of(Object::Bootstrap, fork)?;
     with_layout!(layout, |H, N, F| {
-        let _ = core::marker::PhantomData::<F>;
         WireBootstrap::<P, H, N>::from_ssz_bytes(bytes)
             .map(|w| w.into_unified(layout))
             .map_err(ssz_err(Object::Bootstrap, layout))
@@ -100,7 +99,6 @@ pub fn decode_finality_update<P: Preset>(
     bound(Object::FinalityUpdate, bytes)?;
     let layout = layout_of(Object::FinalityUpdate, fork)?;
     with_layout!(layout, |H, N, F| {
-        let _ = core::marker::PhantomData::<N>;
         WireFinalityUpdate::<P, H, F>::from_ssz_bytes(bytes)
             .map(|w| w.into_unified(layout))
             .map_err(ssz_err(Object::FinalityUpdate, layout))
@@ -118,10 +116,6 @@ pub fn decode_optimistic_update<P: Preset>(
     bound(Object::OptimisticUpdate, bytes)?;
     let layout = layout_of(Object::OptimisticUpdate, fork)?;
     with_layout!(layout, |H, N, F| {
-        let _ = (
-            core::marker::PhantomData::<N>,
-            core::marker::PhantomData::<F>,
-        );
         WireOptimisticUpdate::<P, H>::from_ssz_bytes(bytes)
             .map(|w| w.into_unified(layout))
             .map_err(ssz_err(Object::OptimisticUpdate, layout))
@@ -487,19 +481,3 @@ pub fn optimistic_update_from_json<P: Preset>(
         signature_slot: j.u64("signature_slot")?,
     })
 }
-
-// The wire header types and branch lengths are used through `with_layout!`; name them so a
-// layout table change that drops one is a compile error here rather than silently unused.
-#[allow(dead_code)]
-type _LayoutTypes = (
-    HeaderAltair,
-    HeaderCapella,
-    HeaderDeneb,
-    HeaderGloas,
-    U4,
-    U5,
-    U6,
-    U7,
-    U9,
-    U11,
-);

@@ -126,17 +126,3 @@ impl<P: Preset> LightClientStore<P> {
         })
     }
 }
-
-// Named so the layout table's types stay in use if `with_layout!` changes.
-#[allow(dead_code)]
-type _LayoutTypes = (
-    HeaderAltair,
-    HeaderCapella,
-    HeaderDeneb,
-    HeaderGloas,
-    U5,
-    U6,
-    U7,
-    U9,
-    U11,
-);
