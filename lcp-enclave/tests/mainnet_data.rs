@@ -192,6 +192,40 @@ fn capella_data_in_deneb_store_and_blob_fields_before_deneb() {
 }
 
 #[test]
+fn data_in_another_layout_than_the_store_is_refused() {
+    let (spec, bootstrap, updates) = capella();
+    assert_eq!(
+        initialize_light_client_store(&spec, trusted(), bootstrap.clone(), Fork::Deneb),
+        Err(LightClientError::LayoutMismatch {
+            object: Object::Bootstrap,
+            object_fork: Fork::Capella,
+            store_fork: Fork::Deneb
+        })
+    );
+    let bootstrap = upgrade_lc_bootstrap(&spec, bootstrap, LcLayout::Deneb).unwrap();
+    let mut store =
+        initialize_light_client_store(&spec, trusted(), bootstrap, Fork::Deneb).unwrap();
+    let mut keys = KeyCache::new();
+    assert_eq!(
+        process_light_client_update(&mut store, &updates[0], CAPELLA_NOW, &spec, &mut keys),
+        Err(LightClientError::LayoutMismatch {
+            object: Object::Update,
+            object_fork: Fork::Capella,
+            store_fork: Fork::Deneb
+        })
+    );
+    let newer = upgrade_lc_update(&spec, updates[0].clone(), LcLayout::Electra).unwrap();
+    assert_eq!(
+        upgrade_lc_update(&spec, newer, LcLayout::Deneb),
+        Err(LightClientError::NewerThanStore {
+            object: Object::Update,
+            object_fork: Fork::Electra,
+            store_fork: Fork::Deneb
+        })
+    );
+}
+
+#[test]
 fn bootstrap_not_matching_trusted_root() {
     let (spec, bootstrap, _) = capella();
     let wrong = B256::repeat_byte(0x11);
@@ -549,7 +583,13 @@ fn store_canonical_encoding_commits_to_every_field() {
     let mut s = store.clone();
     // A fork tag whose layout does not match the headers (Altair layout, Capella headers) is refused.
     s.fork = Fork::Bellatrix;
-    assert!(s.hash_tree_root().is_err());
+    assert!(matches!(
+        s.hash_tree_root(),
+        Err(LightClientError::LayoutMismatch {
+            object: Object::Store,
+            ..
+        })
+    ));
     let s = lcp_enclave::light_client::upgrade::upgrade_lc_store(&spec, store.clone(), Fork::Deneb)
         .unwrap();
     variants.push(s);

@@ -56,6 +56,19 @@ pub enum LightClientError {
         /// The fork.
         fork: Fork,
     },
+    /// The object's containers are not the store's (upgrade it with `upgrade_lc_*` first), or a
+    /// header/update inside a store does not have the store's layout.
+    #[error(
+        "{object:?} has the containers of {object_fork}, the store needs those of {store_fork}"
+    )]
+    LayoutMismatch {
+        /// What.
+        object: Object,
+        /// Fork whose containers the object has.
+        object_fork: Fork,
+        /// The store's fork.
+        store_fork: Fork,
+    },
     /// SSZ bytes did not decode as the fork's type.
     #[error("{object:?} ({fork}): invalid SSZ: {reason}")]
     Ssz {

@@ -43,9 +43,10 @@ struct StoreSsz<P: Preset, H: WireHeader, N: Unsigned + 'static, F: Unsigned + '
 }
 
 fn shape_error(fork: Fork) -> LightClientError {
-    LightClientError::UnsupportedFork {
+    LightClientError::LayoutMismatch {
         object: Object::Store,
-        fork,
+        object_fork: fork,
+        store_fork: fork,
     }
 }
 
@@ -73,7 +74,7 @@ impl<P: Preset> LightClientStore<P> {
     /// Canonical SSZ encoding of every store field.
     ///
     /// # Errors
-    /// [`LightClientError::UnsupportedFork`] if a header or update does not have the store's layout
+    /// [`LightClientError::LayoutMismatch`] if a header or update does not have the store's layout
     /// (a store built by this crate always has).
     pub fn to_ssz(&self) -> Result<Vec<u8>, LightClientError> {
         with_layout!(self.layout(), |H, N, F| Ok(self

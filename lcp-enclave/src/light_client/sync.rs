@@ -154,9 +154,10 @@ pub fn initialize_light_client_store<P: Preset>(
     store_fork: Fork,
 ) -> Result<LightClientStore<P>, LightClientError> {
     if bootstrap.layout != store_fork.layout() {
-        return Err(LightClientError::UnsupportedFork {
+        return Err(LightClientError::LayoutMismatch {
             object: Object::Bootstrap,
-            fork: store_fork,
+            object_fork: bootstrap.layout.representative_fork(),
+            store_fork,
         });
     }
     is_valid_light_client_header::<P>(spec, &bootstrap.header)?;
@@ -200,9 +201,10 @@ pub fn validate_light_client_update<P: Preset>(
     keys: &mut KeyCache,
 ) -> Result<(), LightClientError> {
     if update.layout != store.layout() {
-        return Err(LightClientError::UnsupportedFork {
+        return Err(LightClientError::LayoutMismatch {
             object: Object::Update,
-            fork: store.fork,
+            object_fork: update.layout.representative_fork(),
+            store_fork: store.fork,
         });
     }
     let period = compute_sync_committee_period_at_slot::<P>;
