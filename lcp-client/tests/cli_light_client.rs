@@ -222,3 +222,102 @@ fn verifies_deneb_ssz_hex_files() {
             > 0
     );
 }
+
+/// A consensus `config.yaml` network (`--config` + `--genesis-validators-root`), with the
+/// reference-test data of minimal/deneb `light_client_sync` as fork-digest-prefixed SSZ files.
+#[test]
+fn verifies_with_config_yaml_and_minimal_preset() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../fixtures/consensus-spec-tests/tests/minimal/deneb/light_client/sync/pyspec_tests/light_client_sync",
+    );
+    let digest = hex::decode("0cbce901").unwrap();
+    let tmp = std::env::temp_dir().join(format!("lcp-minimal-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let write = |src: &str, dst: &str| {
+        let raw = snap::raw::Decoder::new()
+            .decompress_vec(&std::fs::read(case.join(src)).unwrap())
+            .unwrap();
+        let path = tmp.join(dst);
+        std::fs::write(&path, [digest.as_slice(), raw.as_slice()].concat()).unwrap();
+        path
+    };
+    let bootstrap = write("bootstrap.ssz_snappy", "bootstrap.ssz");
+    let update = write(
+        "update_0x4cae64396e22e4b9fad7553cc692f21a39d1fcd4bb20026518115d0987379e73_sf.ssz_snappy",
+        "update.ssz",
+    );
+    let run = |current_slot: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lcp"))
+            .args([
+                "light-client",
+                "verify",
+                "--json",
+                "--current-slot",
+                current_slot,
+            ])
+            .arg("--config")
+            .arg(case.join("config.yaml"))
+            .args([
+                "--genesis-validators-root",
+                "0x0a08c27fe4ece2483f9e581f78c66379a06f96e9c24cd1390594ff939b26f95b",
+            ])
+            .args([
+                "--trusted-root",
+                "0x17ca91327f132919742d51e9ed3727171144f9f88e01b58c4c2997de918aad5c",
+            ])
+            .arg("--bootstrap")
+            .arg(&bootstrap)
+            .arg("--updates")
+            .arg(&update)
+            .output()
+            .unwrap()
+    };
+    let ok = run("41");
+    let early = run("40");
+    let missing_root = Command::new(env!("CARGO_BIN_EXE_lcp"))
+        .args(["light-client", "verify", "--json", "--current-slot", "41"])
+        .arg("--config")
+        .arg(case.join("config.yaml"))
+        .args([
+            "--trusted-root",
+            "0x17ca91327f132919742d51e9ed3727171144f9f88e01b58c4c2997de918aad5c",
+        ])
+        .arg("--bootstrap")
+        .arg(&bootstrap)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    let json: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{json}");
+    assert_eq!(json["fork"], "deneb");
+    assert_eq!(json["applied"], 1);
+    // The reference test's checks after this step.
+    assert_eq!(json["finalized"]["slot"], 24);
+    assert_eq!(
+        json["finalized"]["beacon_root"],
+        "0xea8b562bd3bc6b9868b97e305ccddbfca5023cc4e87b9643d75acfbd5fc6740b"
+    );
+    assert_eq!(json["optimistic"]["slot"], 40);
+
+    // Signed at slot 41: not valid when the current slot is 40.
+    assert_eq!(early.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&early.stdout).unwrap();
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("slot order violated: current 40"),
+        "{json}"
+    );
+
+    assert_eq!(missing_root.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&missing_root.stdout).unwrap();
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("GENESIS_VALIDATORS_ROOT"),
+        "{json}"
+    );
+}
