@@ -2,6 +2,7 @@
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
 pub mod input;
+pub mod light_client;
 pub mod output;
 pub mod spv;
 
@@ -23,6 +24,9 @@ pub enum Command {
     /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
     #[command(subcommand)]
     Spv(spv::SpvCommand),
+    /// Ethereum light client: verify bootstraps and updates.
+    #[command(subcommand)]
+    LightClient(light_client::LightClientCommand),
 }
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
@@ -30,5 +34,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Spv(command) => spv::run(command),
+        Command::LightClient(command) => {
+            let json = match &command {
+                light_client::LightClientCommand::Verify(args) => args.json,
+            };
+            output::finish(light_client::run(&command), json)
+        }
     }
 }
