@@ -36,7 +36,7 @@ library P384 {
 
     /// @dev wNAF widths. Digits of u1 are odd values in (-2^(W_G-1), 2^(W_G-1)), those of u2 in (-2^(W_Q-1), 2^(W_Q-1)).
     uint256 private constant W_G = 6;
-    uint256 private constant W_Q = 4;
+    uint256 private constant W_Q = 5;
     /// @dev wNAF digit buffers: a 384-bit scalar recodes into at most 385 digits (one carry past the top bit).
     uint256 private constant NAF_LEN = 400;
     /// @dev Bytes of a field element in limb form (four 32-byte limbs), of an affine and of a Jacobian point.
@@ -140,7 +140,7 @@ library P384 {
 
     /// @dev Whether the affine x of the Jacobian point at `acc` is ≡ r (mod n), without inverting Z:
     ///      x = X/Z^2 with x in [0, p); x mod n == r iff x == r or x == r + n (the latter only if r + n < p).
-    function _xMatches(uint256 acc, uint256[2] memory r) private pure returns (bool) {
+    function _xMatches(uint256 acc, uint256[2] memory r) internal pure returns (bool) {
         uint256 zz = _alloc(FE);
         uint256 t = _alloc(FE);
         _fmul(zz, acc + 2 * FE, acc + 2 * FE);
@@ -169,15 +169,14 @@ library P384 {
         view
         returns (uint256 acc, bool infinity)
     {
-        bytes memory gTable = G_TABLE;
-        bytes memory qTable = _qTable(q);
+        uint256 gTable = _signedTable(G_TABLE);
+        uint256 qTable = _signedTable(_qTable(q));
         bytes memory nafG = new bytes(NAF_LEN);
         bytes memory nafQ = new bytes(NAF_LEN);
         uint256 i = _wnaf(u1, W_G, nafG);
         uint256 lenQ = _wnaf(u2, W_Q, nafQ);
         if (lenQ > i) i = lenQ;
         acc = _alloc(JACOBIAN);
-        uint256 pt = _alloc(AFFINE);
         uint256 ws = _alloc(5 * FE);
         infinity = true;
         while (i > 0) {
@@ -186,15 +185,40 @@ library P384 {
             }
             if (!infinity) _dbl(acc, ws);
             int256 d = _digit(nafG, i);
-            if (d != 0) {
-                _loadAffine(pt, gTable, d);
-                infinity = _madd(acc, pt, infinity, ws);
-            }
+            if (d != 0) infinity = _madd(acc, _entry(gTable, d), infinity, ws);
             d = _digit(nafQ, i);
-            if (d != 0) {
-                _loadAffine(pt, qTable, d);
-                infinity = _madd(acc, pt, infinity, ws);
+            if (d != 0) infinity = _madd(acc, _entry(qTable, d), infinity, ws);
+        }
+    }
+
+    /// @dev The limb-form affine point for wNAF digit d (odd, nonzero) in a `_signedTable`.
+    function _entry(uint256 table, int256 d) private pure returns (uint256) {
+        unchecked {
+            uint256 index = d < 0 ? (uint256(-d) >> 1) * 2 + 1 : (uint256(d) >> 1) * 2;
+            return table + index * AFFINE;
+        }
+    }
+
+    /// @dev Converts a table of canonical affine points (x ‖ y, 48-byte big-endian each) to limb form, each point
+    ///      followed by its negation (x, p - y), so the ladder adds table entries in place without copying.
+    function _signedTable(bytes memory table) private pure returns (uint256 base) {
+        uint256 count = table.length / 96;
+        base = _alloc(2 * count * AFFINE);
+        for (uint256 k = 0; k < count; ++k) {
+            uint256 pos = base + 2 * k * AFFINE;
+            uint256 neg = pos + AFFINE;
+            uint256[2] memory x = _read(table, k * 96);
+            uint256[2] memory y = _read(table, k * 96 + 48);
+            _fload(pos, x);
+            _fload(pos + FE, y);
+            _fcopy(neg, pos);
+            // Table entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
+            unchecked {
+                uint256 borrow = y[1] > P_LO ? 1 : 0;
+                y[1] = P_LO - y[1];
+                y[0] = P_HI - y[0] - borrow;
             }
+            _fload(neg + FE, y);
         }
     }
 
@@ -202,7 +226,7 @@ library P384 {
     ///      big-endian each). jQ = 2·(j/2)Q for even j, (j-1)Q + Q for odd j; one batched inversion (Montgomery's
     ///      trick) turns the Jacobian results affine. No jQ here is infinity or needs an exceptional addition,
     ///      since 2 ≤ j < n and n is prime; `_madd` would still handle them exactly.
-    function _qTable(uint256 q) private view returns (bytes memory table) {
+    function _qTable(uint256 q) internal view returns (bytes memory table) {
         uint256 count = 2 ** (W_Q - 2); // odd multiples
         uint256 maxJ = 2 * count - 1;
         uint256 ws = _alloc(5 * FE);
@@ -246,25 +270,8 @@ library P384 {
         _storeAffine(table, 0, q);
     }
 
-    /// @dev Loads table entry |d| (odd) into `pt` in limb form, negated (y → p - y) when d < 0.
-    function _loadAffine(uint256 pt, bytes memory table, int256 d) private pure {
-        uint256 index = uint256(d < 0 ? -d : d) >> 1;
-        uint256[2] memory x = _read(table, index * 96);
-        uint256[2] memory y = _read(table, index * 96 + 48);
-        if (d < 0) {
-            // Table entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
-            unchecked {
-                uint256 borrow = y[1] > P_LO ? 1 : 0;
-                y[1] = P_LO - y[1];
-                y[0] = P_HI - y[0] - borrow;
-            }
-        }
-        _fload(pt, x);
-        _fload(pt + FE, y);
-    }
-
     /// @dev Writes the affine point at `pt` (limb form) canonically as x ‖ y into `table` at byte `offset`.
-    function _storeAffine(bytes memory table, uint256 offset, uint256 pt) private pure {
+    function _storeAffine(bytes memory table, uint256 offset, uint256 pt) internal pure {
         (uint256 xHi, uint256 xLo) = _fcanon(pt);
         (uint256 yHi, uint256 yLo) = _fcanon(pt + FE);
         _write(table, offset, xHi, xLo);
@@ -273,87 +280,20 @@ library P384 {
 
     // ------------------------------------------------------------------ group law (Jacobian, a = -3)
 
-    /// @dev In-place doubling, "dbl-2001-b" (Bernstein-Lange EFD, 3M + 5S):
-    ///      δ = Z², γ = Y², β = X·γ, α = 3(X - δ)(X + δ), X3 = α² - 8β, Z3 = 2·Y·Z, Y3 = α(4β - X3) - 8γ².
-    ///      Infinity (Z = 0) doubles to Z3 = 0; callers keep an explicit flag instead. `ws` holds 5 temporaries.
-    function _dbl(uint256 p, uint256 ws) private pure {
-        uint256 x = p;
-        uint256 y = p + FE;
-        uint256 z = p + 2 * FE;
-        uint256 delta = ws;
-        uint256 gamma = ws + FE;
-        uint256 beta = ws + 2 * FE;
-        uint256 alpha = ws + 3 * FE;
-        uint256 t = ws + 4 * FE;
-        _fmul(delta, z, z);
-        _fmul(gamma, y, y);
-        _fmul(beta, x, gamma);
-        _fsub(alpha, x, delta);
-        _fadd(t, x, delta); // limbs < 2^98
-        _fmul(alpha, alpha, t);
-        _fscale(alpha, alpha, 3); // limbs < 2^99
-        _fmul(z, y, z);
-        _fadd(z, z, z); // limbs < 2^98: only ever multiplied, never subtracted
-        _fmul(x, alpha, alpha);
-        _fscale(t, beta, 8); // limbs < 2^100
-        _fsub(x, x, t);
-        _fscale(beta, beta, 4); // limbs < 2^99
-        _fsub(beta, beta, x);
-        _fmul(beta, beta, alpha);
-        _fmul(gamma, gamma, gamma);
-        _fscale(gamma, gamma, 8); // limbs < 2^100
-        _fsub(y, beta, gamma);
+    /// @dev In-place doubling of the Jacobian point at `p` ("dbl-2001-b", see `_engine`). `ws`: 5 temporaries.
+    function _dbl(uint256 p, uint256 ws) internal pure {
+        _engine(OP_DBL, p, 0, 0, ws);
     }
 
-    /// @dev In-place mixed addition P += A (A affine in limb form), "madd-2004-hmv" (8M + 3S):
-    ///      U2 = x2·Z², S2 = y2·Z³, H = U2 - X, R = S2 - Y, Z3 = Z·H, X3 = R² - H³ - 2·X·H²,
-    ///      Y3 = R·(X·H² - X3) - Y·H³. Exceptional cases handled exactly: P infinity → A; H ≡ 0 and R ≡ 0
-    ///      (P = A) → doubling; H ≡ 0 and R ≢ 0 (P = -A) → infinity. Returns the new infinity flag.
-    function _madd(uint256 p, uint256 a, bool infinity, uint256 ws) private pure returns (bool) {
-        uint256 x = p;
-        uint256 y = p + FE;
-        uint256 z = p + 2 * FE;
-        if (infinity) {
-            _fcopy(x, a);
-            _fcopy(y, a + FE);
-            _fone(z);
-            return false;
-        }
-        uint256 u2 = ws;
-        uint256 s2 = ws + FE;
-        uint256 h = ws + 2 * FE;
-        uint256 r = ws + 3 * FE;
-        uint256 t = ws + 4 * FE;
-        _fmul(u2, z, z);
-        _fmul(s2, u2, z);
-        _fmul(u2, u2, a);
-        _fmul(s2, s2, a + FE);
-        _fsub(h, u2, x);
-        _fsub(r, s2, y);
-        if (_fisZero(h)) {
-            if (_fisZero(r)) {
-                _dbl(p, ws);
-                return false;
-            }
-            return true;
-        }
-        _fmul(z, z, h);
-        _fmul(u2, h, h); // H²
-        _fmul(s2, u2, h); // H³
-        _fmul(u2, u2, x); // V = X·H²
-        _fmul(x, r, r);
-        _fsub(x, x, s2);
-        _fadd(t, u2, u2); // 2V, limbs < 2^98
-        _fsub(x, x, t);
-        _fsub(t, u2, x);
-        _fmul(t, t, r);
-        _fmul(s2, s2, y);
-        _fsub(y, t, s2);
-        return false;
+    /// @dev In-place mixed addition P += A (A affine, limb form; "madd-2004-hmv", see `_engine`), exact in the
+    ///      exceptional cases. Takes and returns the infinity flag of P. `ws`: 5 temporaries.
+    function _madd(uint256 p, uint256 a, bool infinity, uint256 ws) internal pure returns (bool) {
+        (uint256 out,) = _engine(OP_MADD, p, a, infinity ? 1 : 0, ws);
+        return out != 0;
     }
 
     /// @dev Copies a Jacobian point.
-    function _pcopy(uint256 dst, uint256 src) private pure {
+    function _pcopy(uint256 dst, uint256 src) internal pure {
         assembly ("memory-safe") {
             mcopy(dst, src, 384)
         }
@@ -362,7 +302,7 @@ library P384 {
     // ------------------------------------------------------------------ curve membership
 
     /// @dev y² ≡ x³ - 3x + b (mod p) with x, y < p.
-    function _isOnCurve(uint256[2] memory x, uint256[2] memory y) private pure returns (bool) {
+    function _isOnCurve(uint256[2] memory x, uint256[2] memory y) internal pure returns (bool) {
         if (!_lt(x, P_HI, P_LO) || !_lt(y, P_HI, P_LO)) return false;
         uint256 fx = _alloc(FE);
         uint256 lhs = _alloc(FE);
@@ -388,18 +328,18 @@ library P384 {
     // ------------------------------------------------------------------ scalars mod n
 
     /// @dev 0 < v < n.
-    function _isScalar(uint256[2] memory v) private pure returns (bool) {
+    function _isScalar(uint256[2] memory v) internal pure returns (bool) {
         return (v[0] | v[1]) != 0 && _lt(v, N_HI, N_LO);
     }
 
     /// @dev v < (hi, lo) for 384-bit values as (high 128 bits, low 256 bits).
-    function _lt(uint256[2] memory v, uint256 hi, uint256 lo) private pure returns (bool) {
+    function _lt(uint256[2] memory v, uint256 hi, uint256 lo) internal pure returns (bool) {
         return v[0] < hi || (v[0] == hi && v[1] < lo);
     }
 
     /// @dev a·b mod n: the 768-bit product in Solidity, the reduction by MODEXP with exponent 1
     ///      (EIP-7883 price: the 500-gas minimum).
-    function _mulModN(uint256[2] memory a, uint256[2] memory b) private view returns (uint256[2] memory out) {
+    function _mulModN(uint256[2] memory a, uint256[2] memory b) internal view returns (uint256[2] memory out) {
         bytes memory input = new bytes(96 + 96 + 1 + 48);
         assembly ("memory-safe") {
             let a1 := mload(a)
@@ -439,7 +379,7 @@ library P384 {
     }
 
     /// @dev s^-1 mod n = s^(n-2) mod n (Fermat; n is prime) by MODEXP.
-    function _invModN(uint256[2] memory s) private view returns (uint256[2] memory) {
+    function _invModN(uint256[2] memory s) internal view returns (uint256[2] memory) {
         uint256[2] memory e;
         e[0] = N_HI;
         e[1] = N_LO - 2;
@@ -476,7 +416,7 @@ library P384 {
     /// @dev Width-w NAF of the scalar v < 2^384 into `naf` (one signed byte per bit position, zero-initialised),
     ///      returning one past the highest written position. Runs of zero bits are skipped with CLZ (EIP-7939):
     ///      the loop runs once per nonzero digit plus once per zero run.
-    function _wnaf(uint256[2] memory v, uint256 w, bytes memory naf) private pure returns (uint256 len) {
+    function _wnaf(uint256[2] memory v, uint256 w, bytes memory naf) internal pure returns (uint256 len) {
         assembly ("memory-safe") {
             let hi := mload(v)
             let lo := mload(add(v, 32))
@@ -526,7 +466,7 @@ library P384 {
     }
 
     /// @dev The signed digit at position i of a wNAF buffer (positions at or past NAF_LEN read as zero).
-    function _digit(bytes memory naf, uint256 i) private pure returns (int256 d) {
+    function _digit(bytes memory naf, uint256 i) internal pure returns (int256 d) {
         if (i >= NAF_LEN) return 0;
         assembly ("memory-safe") {
             d := signextend(0, byte(0, mload(add(add(naf, 32), i))))
@@ -545,148 +485,324 @@ library P384 {
     uint256 private constant SUB_K2 = 0x200fffffffffffffffffffffdff;
     uint256 private constant SUB_K3 = 0x3fffffffffffffffffffffffdff;
 
+    /// @dev Operation codes of `_engine`.
+    uint256 private constant OP_MUL = 0;
+    uint256 private constant OP_SQR = 1;
+    uint256 private constant OP_SUB = 2;
+    uint256 private constant OP_ADD = 3;
+    uint256 private constant OP_SCALE = 4;
+    uint256 private constant OP_DBL = 5;
+    uint256 private constant OP_MADD = 6;
+    uint256 private constant OP_CANON = 7;
+
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
-    function _fmul(uint256 r, uint256 a, uint256 b) private pure {
-        assembly ("memory-safe") {
-            let a0 := mload(a)
-            let a1 := mload(add(a, 32))
-            let a2 := mload(add(a, 64))
-            let a3 := mload(add(a, 96))
-            let b0 := mload(b)
-            let b1 := mload(add(b, 32))
-            let b2 := mload(add(b, 64))
-            let b3 := mload(add(b, 96))
-            // Product scanning: column k = Σ_{i+j=k} ai·bj plus the carry of column k-1; the low 96 bits stay.
-            // Columns 0..3 go to r (limbs of weight 2^0..2^288), columns 4..7 stay on the stack.
-            let c := mul(a0, b0)
-            mstore(r, and(c, 0xffffffffffffffffffffffff))
-            c := add(shr(96, c), add(mul(a0, b1), mul(a1, b0)))
-            mstore(add(r, 32), and(c, 0xffffffffffffffffffffffff))
-            c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
-            mstore(add(r, 64), and(c, 0xffffffffffffffffffffffff))
-            c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
-            mstore(add(r, 96), and(c, 0xffffffffffffffffffffffff))
-            c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
-            let o4 := and(c, 0xffffffffffffffffffffffff)
-            c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
-            let o5 := and(c, 0xffffffffffffffffffffffff)
-            c := add(shr(96, c), mul(a3, b3))
-            let o6 := and(c, 0xffffffffffffffffffffffff)
-            let o7 := shr(96, c)
-            // Fold the high limbs: o_k·2^(96k) = o_k·2^(96(k-4))·2^384 ≡ o_k·2^(96(k-4))·(2^128 + c'),
-            // c' = 2^96 - 2^32 + 1: add o_k·c' to limb k-4 and o_k·2^32 to limb k-3 (2^128 = 2^32·2^96).
-            // Top down, so that o7's contribution to limb 4 is folded again with o4.
-            let r3 := add(mload(add(r, 96)), mul(o7, 0xffffffffffffffff00000001))
-            o4 := add(o4, shl(32, o7))
-            let r2 := add(mload(add(r, 64)), mul(o6, 0xffffffffffffffff00000001))
-            r3 := add(r3, shl(32, o6))
-            let r1 := add(mload(add(r, 32)), mul(o5, 0xffffffffffffffff00000001))
-            r2 := add(r2, shl(32, o5))
-            let r0 := add(mload(r), mul(o4, 0xffffffffffffffff00000001))
-            r1 := add(r1, shl(32, o4))
-            // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
-            // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
-            r1 := add(r1, shr(96, r0))
-            r0 := and(r0, 0xffffffffffffffffffffffff)
-            r2 := add(r2, shr(96, r1))
-            r1 := and(r1, 0xffffffffffffffffffffffff)
-            r3 := add(r3, shr(96, r2))
-            r2 := and(r2, 0xffffffffffffffffffffffff)
-            let top := shr(96, r3)
-            r3 := and(r3, 0xffffffffffffffffffffffff)
-            r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
-            r1 := add(add(r1, shl(32, top)), shr(96, r0))
-            mstore(r, and(r0, 0xffffffffffffffffffffffff))
-            mstore(add(r, 32), and(r1, 0xffffffffffffffffffffffff))
-            mstore(add(r, 64), add(r2, shr(96, r1)))
-            mstore(add(r, 96), r3)
-        }
+    function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
+        _engine(OP_MUL, r, a, b, 0);
     }
 
-    /// @dev r = a - b (mod p) as a + 2^10·p - b, then carried to limbs < 2^97. Needs b's limbs < 2^104.
-    function _fsub(uint256 r, uint256 a, uint256 b) private pure {
-        assembly ("memory-safe") {
-            let r0 := sub(add(mload(a), SUB_K0), mload(b))
-            let r1 := sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32)))
-            let r2 := sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64)))
-            let r3 := sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96)))
-            // Carry chain, fold the carry out of limb 3 (2^384 ≡ 2^128 + c'), carry limb 0 once more.
-            r1 := add(r1, shr(96, r0))
-            r0 := and(r0, 0xffffffffffffffffffffffff)
-            r2 := add(r2, shr(96, r1))
-            r1 := and(r1, 0xffffffffffffffffffffffff)
-            r3 := add(r3, shr(96, r2))
-            r2 := and(r2, 0xffffffffffffffffffffffff)
-            let top := shr(96, r3)
-            r3 := and(r3, 0xffffffffffffffffffffffff)
-            r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
-            r1 := add(add(r1, shl(32, top)), shr(96, r0))
-            mstore(r, and(r0, 0xffffffffffffffffffffffff))
-            mstore(add(r, 32), r1)
-            mstore(add(r, 64), r2)
-            mstore(add(r, 96), r3)
-        }
+    /// @dev r = a² (mod p), limbs < 2^97. r may alias a.
+    function _fsqr(uint256 r, uint256 a) internal pure {
+        _engine(OP_SQR, r, a, 0, 0);
+    }
+
+    /// @dev r = a - b (mod p), limbs < 2^97. Needs b's limbs < 2^104.
+    function _fsub(uint256 r, uint256 a, uint256 b) internal pure {
+        _engine(OP_SUB, r, a, b, 0);
     }
 
     /// @dev r = a + b limbwise, without carrying (limbs grow by one bit).
-    function _fadd(uint256 r, uint256 a, uint256 b) private pure {
-        assembly ("memory-safe") {
-            mstore(r, add(mload(a), mload(b)))
-            mstore(add(r, 32), add(mload(add(a, 32)), mload(add(b, 32))))
-            mstore(add(r, 64), add(mload(add(a, 64)), mload(add(b, 64))))
-            mstore(add(r, 96), add(mload(add(a, 96)), mload(add(b, 96))))
-        }
+    function _fadd(uint256 r, uint256 a, uint256 b) internal pure {
+        _engine(OP_ADD, r, a, b, 0);
     }
 
     /// @dev r = k·a limbwise, without carrying (k small: limbs grow by log2(k) bits).
-    function _fscale(uint256 r, uint256 a, uint256 k) private pure {
-        assembly ("memory-safe") {
-            mstore(r, mul(mload(a), k))
-            mstore(add(r, 32), mul(mload(add(a, 32)), k))
-            mstore(add(r, 64), mul(mload(add(a, 64)), k))
-            mstore(add(r, 96), mul(mload(add(a, 96)), k))
-        }
+    function _fscale(uint256 r, uint256 a, uint256 k) internal pure {
+        _engine(OP_SCALE, r, a, k, 0);
     }
 
     /// @dev The canonical value of a (in [0, p)) as (high 128 bits, low 256 bits). Any limbs < 2^250.
-    function _fcanon(uint256 a) private pure returns (uint256 hi, uint256 lo) {
+    function _fcanon(uint256 a) internal pure returns (uint256 hi, uint256 lo) {
+        return _engine(OP_CANON, a, 0, 0, 0);
+    }
+
+    /// @dev The arithmetic in one assembly block, so that the group law calls the field operations as Yul functions
+    ///      (a Solidity call with its checked pointer arithmetic costs as much as a third of a multiplication).
+    ///      Dispatches on `op`; the arguments mean what the wrappers above say.
+    function _engine(uint256 op, uint256 dst, uint256 src1, uint256 src2, uint256 scratch)
+        private
+        pure
+        returns (uint256 out0, uint256 out1)
+    {
         assembly ("memory-safe") {
-            let r0 := mload(a)
-            let r1 := mload(add(a, 32))
-            let r2 := mload(add(a, 64))
-            let r3 := mload(add(a, 96))
-            // Carry and fold until the value is below 2^384 (each round shrinks the excess; ≤ 3 rounds).
-            for {} 1 {} {
+            // ---- field: four 96-bit limbs per element; c' = 2^96 - 2^32 + 1 = 0xffffffffffffffff00000001.
+
+            /// r = a·b: schoolbook product scanning, columns 0..3 into r, 4..7 folded by `reduce`.
+            function fmul(r, a, b) {
+                let m := 0xffffffffffffffffffffffff
+                let a0 := mload(a)
+                let a1 := mload(add(a, 32))
+                let a2 := mload(add(a, 64))
+                let a3 := mload(add(a, 96))
+                let b0 := mload(b)
+                let b1 := mload(add(b, 32))
+                let b2 := mload(add(b, 64))
+                let b3 := mload(add(b, 96))
+                let c := mul(a0, b0)
+                mstore(r, and(c, m))
+                c := add(shr(96, c), add(mul(a0, b1), mul(a1, b0)))
+                mstore(add(r, 32), and(c, m))
+                c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
+                mstore(add(r, 64), and(c, m))
+                c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
+                mstore(add(r, 96), and(c, m))
+                c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
+                let o4 := and(c, m)
+                c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
+                let o5 := and(c, m)
+                c := add(shr(96, c), mul(a3, b3))
+                reduce(r, o4, o5, and(c, m), shr(96, c))
+            }
+
+            /// r = a²: the cross products once, doubled through d_i = 2·a_i (10 multiplications, not 16).
+            function fsqr(r, a) {
+                let m := 0xffffffffffffffffffffffff
+                let a0 := mload(a)
+                let a1 := mload(add(a, 32))
+                let a2 := mload(add(a, 64))
+                let a3 := mload(add(a, 96))
+                let d0 := shl(1, a0)
+                let d1 := shl(1, a1)
+                let c := mul(a0, a0)
+                mstore(r, and(c, m))
+                c := add(shr(96, c), mul(a1, d0))
+                mstore(add(r, 32), and(c, m))
+                c := add(shr(96, c), add(mul(a2, d0), mul(a1, a1)))
+                mstore(add(r, 64), and(c, m))
+                c := add(shr(96, c), add(mul(a3, d0), mul(a2, d1)))
+                mstore(add(r, 96), and(c, m))
+                c := add(shr(96, c), add(mul(a3, d1), mul(a2, a2)))
+                let o4 := and(c, m)
+                c := add(shr(96, c), mul(a3, shl(1, a2)))
+                let o5 := and(c, m)
+                c := add(shr(96, c), mul(a3, a3))
+                reduce(r, o4, o5, and(c, m), shr(96, c))
+            }
+
+            /// Reduces r[0..3] + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
+            /// o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
+            /// (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
+            function reduce(r, o4, o5, o6, o7) {
+                let k := 0xffffffffffffffff00000001
+                let m := 0xffffffffffffffffffffffff
+                let r3 := add(mload(add(r, 96)), mul(o7, k))
+                o4 := add(o4, shl(32, o7))
+                let r2 := add(mload(add(r, 64)), mul(o6, k))
+                r3 := add(r3, shl(32, o6))
+                let r1 := add(mload(add(r, 32)), mul(o5, k))
+                r2 := add(r2, shl(32, o5))
+                let r0 := add(mload(r), mul(o4, k))
+                r1 := add(r1, shl(32, o4))
+                // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
+                // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
                 r1 := add(r1, shr(96, r0))
-                r0 := and(r0, 0xffffffffffffffffffffffff)
                 r2 := add(r2, shr(96, r1))
-                r1 := and(r1, 0xffffffffffffffffffffffff)
                 r3 := add(r3, shr(96, r2))
-                r2 := and(r2, 0xffffffffffffffffffffffff)
                 let top := shr(96, r3)
-                if iszero(top) { break }
-                r3 := and(r3, 0xffffffffffffffffffffffff)
-                r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
-                r1 := add(r1, shl(32, top))
+                r0 := add(and(r0, m), mul(top, k))
+                r1 := add(add(and(r1, m), shl(32, top)), shr(96, r0))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), and(r1, m))
+                mstore(add(r, 64), add(and(r2, m), shr(96, r1)))
+                mstore(add(r, 96), and(r3, m))
             }
-            lo := or(or(r0, shl(96, r1)), shl(192, r2))
-            hi := or(shr(64, r2), shl(32, r3))
-            // Now value < 2^384 < 2p: subtract p once if value ≥ p.
-            if or(gt(hi, P_HI), and(eq(hi, P_HI), iszero(lt(lo, P_LO)))) {
-                hi := sub(sub(hi, P_HI), lt(lo, P_LO))
-                lo := sub(lo, P_LO)
+
+            /// r = a - b as a + 2^10·p - b (SUB_K*: limbs ≥ 2^104 > b's), carried to limbs < 2^97.
+            function fsub(r, a, b) {
+                let r0 := sub(add(mload(a), SUB_K0), mload(b))
+                let r1 := add(sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32))), shr(96, r0))
+                let r2 := add(sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64))), shr(96, r1))
+                let r3 := add(sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96))), shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
+                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
             }
+
+            /// r = ka·a - kb·b as ka·a + 2^10·p - kb·b, carried like `fsub`. Needs kb·b's limbs < 2^104 and
+            /// ka·a's < 2^108.
+            function flin(r, a, ka, b, kb) {
+                let r0 := sub(add(mul(mload(a), ka), SUB_K0), mul(mload(b), kb))
+                let r1 := add(sub(add(mul(mload(add(a, 32)), ka), SUB_K1), mul(mload(add(b, 32)), kb)), shr(96, r0))
+                let r2 := add(sub(add(mul(mload(add(a, 64)), ka), SUB_K2), mul(mload(add(b, 64)), kb)), shr(96, r1))
+                let r3 := add(sub(add(mul(mload(add(a, 96)), ka), SUB_K3), mul(mload(add(b, 96)), kb)), shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
+                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
+            }
+
+            /// r = k·(a + b) limbwise.
+            function faddk(r, a, b, k) {
+                mstore(r, mul(add(mload(a), mload(b)), k))
+                mstore(add(r, 32), mul(add(mload(add(a, 32)), mload(add(b, 32))), k))
+                mstore(add(r, 64), mul(add(mload(add(a, 64)), mload(add(b, 64))), k))
+                mstore(add(r, 96), mul(add(mload(add(a, 96)), mload(add(b, 96))), k))
+            }
+
+            /// r = a + b limbwise.
+            function fadd(r, a, b) {
+                mstore(r, add(mload(a), mload(b)))
+                mstore(add(r, 32), add(mload(add(a, 32)), mload(add(b, 32))))
+                mstore(add(r, 64), add(mload(add(a, 64)), mload(add(b, 64))))
+                mstore(add(r, 96), add(mload(add(a, 96)), mload(add(b, 96))))
+            }
+
+            /// r = k·a limbwise.
+            function fscale(r, a, k) {
+                mstore(r, mul(mload(a), k))
+                mstore(add(r, 32), mul(mload(add(a, 32)), k))
+                mstore(add(r, 64), mul(mload(add(a, 64)), k))
+                mstore(add(r, 96), mul(mload(add(a, 96)), k))
+            }
+
+            /// Canonical value in [0, p) as (high 128 bits, low 256 bits).
+            function fcanon(a) -> hi, lo {
+                let r0 := mload(a)
+                let r1 := mload(add(a, 32))
+                let r2 := mload(add(a, 64))
+                let r3 := mload(add(a, 96))
+                // Carry and fold until the value is below 2^384 (each round shrinks the excess; ≤ 3 rounds).
+                for {} 1 {} {
+                    r1 := add(r1, shr(96, r0))
+                    r0 := and(r0, 0xffffffffffffffffffffffff)
+                    r2 := add(r2, shr(96, r1))
+                    r1 := and(r1, 0xffffffffffffffffffffffff)
+                    r3 := add(r3, shr(96, r2))
+                    r2 := and(r2, 0xffffffffffffffffffffffff)
+                    let top := shr(96, r3)
+                    if iszero(top) { break }
+                    r3 := and(r3, 0xffffffffffffffffffffffff)
+                    r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
+                    r1 := add(r1, shl(32, top))
+                }
+                lo := or(or(r0, shl(96, r1)), shl(192, r2))
+                hi := or(shr(64, r2), shl(32, r3))
+                // Now the value is below 2^384 < 2p: subtract p once if it is ≥ p.
+                if or(gt(hi, P_HI), and(eq(hi, P_HI), iszero(lt(lo, P_LO)))) {
+                    hi := sub(sub(hi, P_HI), lt(lo, P_LO))
+                    lo := sub(lo, P_LO)
+                }
+            }
+
+            /// a ≡ 0 (mod p). Prefilter: for k < 2^64, k·p ≡ k·(2^32 - 1) (mod 2^96), so a value below 2^64·p
+            /// whose low 96 bits are not a multiple of 2^32 - 1 is nonzero; only the rest is canonicalised.
+            function fiszero(a) -> z {
+                if mod(and(mload(a), 0xffffffffffffffffffffffff), 0xffffffff) { leave }
+                let hi, lo := fcanon(a)
+                z := iszero(or(hi, lo))
+            }
+
+            // ---- group law, Jacobian coordinates (X at p, Y at p + 128, Z at p + 256), a = -3.
+
+            /// "dbl-2001-b" (Bernstein-Lange EFD, 3M + 5S): δ = Z², γ = Y², β = X·γ, α = 3(X - δ)(X + δ),
+            /// X3 = α² - 8β, Z3 = 2·Y·Z, Y3 = α(4β - X3) - 8γ². Infinity (Z = 0) doubles to Z3 = 0; callers keep
+            /// an explicit flag. Limb bounds in the comments; subtrahends stay < 2^104, factors < 2^108.
+            function dbl(p, t) {
+                let x := p
+                let y := add(p, 128)
+                let z := add(p, 256)
+                let delta := t
+                let gamma := add(t, 128)
+                let beta := add(t, 256)
+                let alpha := add(t, 384)
+                let u := add(t, 512)
+                fsqr(delta, z)
+                fsqr(gamma, y)
+                fmul(beta, x, gamma)
+                fsub(alpha, x, delta)
+                faddk(u, x, delta, 3) // 3(X + δ) < 2^100
+                fmul(alpha, alpha, u)
+                fmul(z, y, z)
+                fadd(z, z, z) // < 2^98: only ever a factor
+                fsqr(x, alpha)
+                flin(x, x, 1, beta, 8) // α² - 8β
+                flin(beta, beta, 4, x, 1) // 4β - X3
+                fmul(beta, beta, alpha)
+                fsqr(gamma, gamma)
+                flin(y, beta, 1, gamma, 8) // α(4β - X3) - 8γ²
+            }
+
+            /// P += A with A = (x2, y2) affine at a, a + 128; "madd-2004-hmv" (8M + 3S): U2 = x2·Z², S2 = y2·Z³,
+            /// H = U2 - X, R = S2 - Y, Z3 = Z·H, X3 = R² - H³ - 2·X·H², Y3 = R·(X·H² - X3) - Y·H³.
+            /// Exceptional cases exactly: P infinity → A; H ≡ 0, R ≡ 0 (P = A) → 2P; H ≡ 0, R ≢ 0 (P = -A) →
+            /// infinity. Returns the new infinity flag.
+            function madd(p, a, inf, t) -> infOut {
+                let x := p
+                let y := add(p, 128)
+                let z := add(p, 256)
+                if inf {
+                    mcopy(p, a, 256)
+                    mstore(z, 1)
+                    mstore(add(z, 32), 0)
+                    mstore(add(z, 64), 0)
+                    mstore(add(z, 96), 0)
+                    leave
+                }
+                let u2 := t
+                let s2 := add(t, 128)
+                let h := add(t, 256)
+                let r := add(t, 384)
+                let u := add(t, 512)
+                fsqr(u2, z)
+                fmul(s2, u2, z)
+                fmul(u2, u2, a)
+                fmul(s2, s2, add(a, 128))
+                fsub(h, u2, x)
+                fsub(r, s2, y)
+                if fiszero(h) {
+                    switch fiszero(r)
+                    case 1 { dbl(p, t) }
+                    default { infOut := 1 }
+                    leave
+                }
+                fmul(z, z, h)
+                fsqr(u2, h) // H²
+                fmul(s2, u2, h) // H³
+                fmul(u2, u2, x) // V = X·H²
+                fsqr(x, r)
+                fsub(x, x, s2)
+                flin(x, x, 1, u2, 2) // R² - H³ - 2V
+                fsub(u, u2, x)
+                fmul(u, u, r)
+                fmul(s2, s2, y)
+                fsub(y, u, s2)
+            }
+
+            // The hot operations first: a switch tests its cases in order.
+            switch op
+            case 5 { dbl(dst, scratch) }
+            case 6 { out0 := madd(dst, src1, src2, scratch) }
+            case 0 { fmul(dst, src1, src2) }
+            case 1 { fsqr(dst, src1) }
+            case 2 { fsub(dst, src1, src2) }
+            case 3 { fadd(dst, src1, src2) }
+            case 4 { fscale(dst, src1, src2) }
+            default { out0, out1 := fcanon(dst) }
         }
     }
 
     /// @dev Whether a ≡ 0 (mod p).
-    function _fisZero(uint256 a) private pure returns (bool) {
+    function _fisZero(uint256 a) internal pure returns (bool) {
         (uint256 hi, uint256 lo) = _fcanon(a);
         return (hi | lo) == 0;
     }
 
     /// @dev r = a^-1 = a^(p-2) (mod p) via MODEXP; a ≢ 0.
-    function _finv(uint256 r, uint256 a) private view {
+    function _finv(uint256 r, uint256 a) internal view {
         uint256[2] memory v;
         (v[0], v[1]) = _fcanon(a);
         uint256[2] memory e;
@@ -696,7 +812,7 @@ library P384 {
     }
 
     /// @dev Limb form of the 384-bit value v = (high 128 bits, low 256 bits).
-    function _fload(uint256 r, uint256[2] memory v) private pure {
+    function _fload(uint256 r, uint256[2] memory v) internal pure {
         assembly ("memory-safe") {
             let hi := mload(v)
             let lo := mload(add(v, 32))
@@ -708,7 +824,7 @@ library P384 {
     }
 
     /// @dev r = 1.
-    function _fone(uint256 r) private pure {
+    function _fone(uint256 r) internal pure {
         assembly ("memory-safe") {
             mstore(r, 1)
             mstore(add(r, 32), 0)
@@ -718,7 +834,7 @@ library P384 {
     }
 
     /// @dev Copies a field element.
-    function _fcopy(uint256 dst, uint256 src) private pure {
+    function _fcopy(uint256 dst, uint256 src) internal pure {
         assembly ("memory-safe") {
             mcopy(dst, src, 128)
         }
@@ -727,7 +843,7 @@ library P384 {
     // ------------------------------------------------------------------ memory and encoding
 
     /// @dev Allocates `size` bytes (a multiple of 32) of memory, not zeroed.
-    function _alloc(uint256 size) private pure returns (uint256 ptr) {
+    function _alloc(uint256 size) internal pure returns (uint256 ptr) {
         assembly ("memory-safe") {
             ptr := mload(0x40)
             mstore(0x40, add(ptr, size))
@@ -735,7 +851,7 @@ library P384 {
     }
 
     /// @dev The 48-byte big-endian value at `offset` of `b` as (high 128 bits, low 256 bits). Caller checks bounds.
-    function _read(bytes memory b, uint256 offset) private pure returns (uint256[2] memory v) {
+    function _read(bytes memory b, uint256 offset) internal pure returns (uint256[2] memory v) {
         assembly ("memory-safe") {
             let p := add(add(b, 32), offset)
             mstore(v, shr(128, mload(p)))
@@ -744,7 +860,7 @@ library P384 {
     }
 
     /// @dev Writes (hi, lo) as 48 bytes big-endian at `offset` of `b`. Caller checks bounds.
-    function _write(bytes memory b, uint256 offset, uint256 hi, uint256 lo) private pure {
+    function _write(bytes memory b, uint256 offset, uint256 hi, uint256 lo) internal pure {
         assembly ("memory-safe") {
             let p := add(add(b, 32), offset)
             // The high 128 bits (then 16 zero bytes), then the low word over bytes 16..47.
