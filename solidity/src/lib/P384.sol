@@ -311,24 +311,29 @@ library P384 {
     /// @dev Σ scalar_k·P_k by interleaved wNAF (Straus): one shared doubling per bit position, one mixed addition
     ///      per nonzero digit. Returns a Jacobian point and whether it is infinity.
     function _ladder(Term[] memory terms) private pure returns (uint256 acc, bool infinity) {
-        uint256 i = 0;
+        // Descriptor for the engine: count, length, then (table, digit bytes, negate) per term.
+        uint256 desc = _alloc(64 + 96 * terms.length);
+        uint256 length = 0;
         for (uint256 k = 0; k < terms.length; ++k) {
-            if (terms[k].length > i) i = terms[k].length;
+            Term memory t = terms[k];
+            if (t.length > length) length = t.length;
+            bytes memory naf = t.naf;
+            uint256 table = t.table;
+            bool negate = t.negate;
+            assembly ("memory-safe") {
+                let e := add(add(desc, 64), mul(k, 96))
+                mstore(e, table)
+                mstore(add(e, 32), add(naf, 32))
+                mstore(add(e, 64), negate)
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(desc, mload(terms))
+            mstore(add(desc, 32), length)
         }
         acc = _alloc(JACOBIAN);
-        uint256 ws = _alloc(5 * FE);
-        infinity = true;
-        while (i > 0) {
-            unchecked {
-                --i;
-            }
-            if (!infinity) _dbl(acc, ws);
-            for (uint256 k = 0; k < terms.length; ++k) {
-                Term memory t = terms[k];
-                int256 d = _digit(t.naf, i);
-                if (d != 0) infinity = _madd(acc, _entry(t.table, t.negate ? -d : d), infinity, ws);
-            }
-        }
+        (uint256 inf,) = _engine(OP_LADDER, acc, desc, 0, _alloc(5 * FE));
+        infinity = inf != 0;
     }
 
     /// @dev The public key at `offset` of `b` (x ‖ y) in limb form; the caller has checked it is on the curve.
@@ -336,14 +341,6 @@ library P384 {
         q = _alloc(AFFINE);
         _fload(q, _read(b, offset));
         _fload(q + FE, _read(b, offset + 48));
-    }
-
-    /// @dev The limb-form affine point for wNAF digit d (odd, nonzero) in a `_signedTable`.
-    function _entry(uint256 table, int256 d) private pure returns (uint256) {
-        unchecked {
-            uint256 index = d < 0 ? (uint256(-d) >> 1) * 2 + 1 : (uint256(d) >> 1) * 2;
-            return table + index * AFFINE;
-        }
     }
 
     /// @dev Converts a table of canonical affine points (x ‖ y, 48-byte big-endian each) to limb form, each point
@@ -612,14 +609,6 @@ library P384 {
         }
     }
 
-    /// @dev The signed digit at position i of a wNAF buffer (positions at or past NAF_LEN read as zero).
-    function _digit(bytes memory naf, uint256 i) internal pure returns (int256 d) {
-        if (i >= NAF_LEN) return 0;
-        assembly ("memory-safe") {
-            d := signextend(0, byte(0, mload(add(add(naf, 32), i))))
-        }
-    }
-
     // ------------------------------------------------------------------ field arithmetic mod p (limb form)
     //
     // An element is four words l0..l3 at ptr, ptr+32, ptr+64, ptr+96 with value Σ li·2^(96i). Bounds:
@@ -641,6 +630,7 @@ library P384 {
     uint256 private constant OP_DBL = 5;
     uint256 private constant OP_MADD = 6;
     uint256 private constant OP_CANON = 7;
+    uint256 private constant OP_LADDER = 8;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
@@ -765,31 +755,42 @@ library P384 {
 
             /// r = a - b as a + 2^10·p - b (SUB_K*: limbs ≥ 2^104 > b's), carried to limbs < 2^97.
             function fsub(r, a, b) {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := sub(add(mload(a), SUB_K0), mload(b))
                 let r1 := add(sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32))), shr(96, r0))
                 let r2 := add(sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64))), shr(96, r1))
                 let r3 := add(sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96))), shr(96, r2))
                 let top := shr(96, r3)
-                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
-                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a - b as a + 2^10·p - b limbwise, not carried: limbs < a's + 2^106. For results that are only
+            /// multiplied (factor bound 2^108) or tested for zero, never subtracted or stored in a point.
+            function fsubl(r, a, b) {
+                mstore(r, sub(add(mload(a), SUB_K0), mload(b)))
+                mstore(add(r, 32), sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32))))
+                mstore(add(r, 64), sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64))))
+                mstore(add(r, 96), sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96))))
             }
 
             /// r = ka·a - kb·b as ka·a + 2^10·p - kb·b, carried like `fsub`. Needs kb·b's limbs < 2^104 and
             /// ka·a's < 2^108.
             function flin(r, a, ka, b, kb) {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := sub(add(mul(mload(a), ka), SUB_K0), mul(mload(b), kb))
                 let r1 := add(sub(add(mul(mload(add(a, 32)), ka), SUB_K1), mul(mload(add(b, 32)), kb)), shr(96, r0))
                 let r2 := add(sub(add(mul(mload(add(a, 64)), ka), SUB_K2), mul(mload(add(b, 64)), kb)), shr(96, r1))
                 let r3 := add(sub(add(mul(mload(add(a, 96)), ka), SUB_K3), mul(mload(add(b, 96)), kb)), shr(96, r2))
                 let top := shr(96, r3)
-                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
-                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
             }
 
             /// r = k·(a + b) limbwise.
@@ -818,6 +819,7 @@ library P384 {
 
             /// Canonical value in [0, p) as (high 128 bits, low 256 bits).
             function fcanon(a) -> hi, lo {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := mload(a)
                 let r1 := mload(add(a, 32))
                 let r2 := mload(add(a, 64))
@@ -825,14 +827,14 @@ library P384 {
                 // Carry and fold until the value is below 2^384 (each round shrinks the excess; ≤ 3 rounds).
                 for {} 1 {} {
                     r1 := add(r1, shr(96, r0))
-                    r0 := and(r0, 0xffffffffffffffffffffffff)
+                    r0 := and(r0, m)
                     r2 := add(r2, shr(96, r1))
-                    r1 := and(r1, 0xffffffffffffffffffffffff)
+                    r1 := and(r1, m)
                     r3 := add(r3, shr(96, r2))
-                    r2 := and(r2, 0xffffffffffffffffffffffff)
+                    r2 := and(r2, m)
                     let top := shr(96, r3)
                     if iszero(top) { break }
-                    r3 := and(r3, 0xffffffffffffffffffffffff)
+                    r3 := and(r3, m)
                     r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
                     r1 := add(r1, shl(32, top))
                 }
@@ -870,7 +872,7 @@ library P384 {
                 fsqr(delta, z)
                 fsqr(gamma, y)
                 fmul(beta, x, gamma)
-                fsub(alpha, x, delta)
+                fsubl(alpha, x, delta) // < 2^107
                 faddk(u, x, delta, 3) // 3(X + δ) < 2^100
                 fmul(alpha, alpha, u)
                 fmul(z, y, z)
@@ -908,8 +910,8 @@ library P384 {
                 fmul(s2, u2, z)
                 fmul(u2, u2, a)
                 fmul(s2, s2, add(a, 128))
-                fsub(h, u2, x)
-                fsub(r, s2, y)
+                fsubl(h, u2, x) // < 2^107
+                fsubl(r, s2, y) // < 2^107
                 if fiszero(h) {
                     switch fiszero(r)
                     case 1 { dbl(p, t) }
@@ -921,16 +923,40 @@ library P384 {
                 fmul(s2, u2, h) // H³
                 fmul(u2, u2, x) // V = X·H²
                 fsqr(x, r)
-                fsub(x, x, s2)
-                flin(x, x, 1, u2, 2) // R² - H³ - 2V
-                fsub(u, u2, x)
+                fsubl(x, x, s2) // < 2^107
+                flin(x, x, 1, u2, 2) // R² - H³ - 2V, carried
+                fsubl(u, u2, x) // < 2^107
                 fmul(u, u, r)
                 fmul(s2, s2, y)
                 fsub(y, u, s2)
             }
 
+            /// Σ scalar_k·P_k by interleaved wNAF (Straus) into the Jacobian point `acc`: one shared doubling per
+            /// bit position, one mixed addition per nonzero digit. `desc`: [count, length, then per term
+            /// (signed table, wNAF digit bytes, negate)], see `_ladder`. Returns the infinity flag.
+            function ladder(desc, acc, t) -> inf {
+                inf := 1
+                let count := mload(desc)
+                for { let i := mload(add(desc, 32)) } i {} {
+                    i := sub(i, 1)
+                    if iszero(inf) { dbl(acc, t) }
+                    for { let e := add(desc, 64) } lt(e, add(add(desc, 64), mul(count, 96))) { e := add(e, 96) } {
+                        // Digit i of the term: a signed byte.
+                        let d := signextend(0, byte(0, mload(add(mload(add(e, 32)), i))))
+                        if d {
+                            if mload(add(e, 64)) { d := sub(0, d) }
+                            // Entry of digit d in a signed table: 2·(|d| >> 1), plus one for the negation.
+                            let idx := shl(1, shr(1, d))
+                            if slt(d, 0) { idx := add(shl(1, shr(1, sub(0, d))), 1) }
+                            inf := madd(acc, add(mload(e), shl(8, idx)), inf, t)
+                        }
+                    }
+                }
+            }
+
             // The hot operations first: a switch tests its cases in order.
             switch op
+            case 8 { out0 := ladder(src1, dst, scratch) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }
