@@ -154,9 +154,13 @@ library P384 {
         Term[] memory terms = new Term[](4);
         terms[0] = _term(_signedTable(G_TABLE), [uint256(0), t[1] & ((1 << 192) - 1)], W_G, false);
         terms[1] = _term(_signedTable(G192_TABLE), [uint256(0), (t[0] << 64) | (t[1] >> 192)], W_G, false);
-        terms[2] = _term(_signedTable(_qTable(_affine(publicKey, 0))), [uint256(0), h.v], W_Q, h.vNegative);
+        uint256[] memory points = new uint256[](2);
+        points[0] = _affine(publicKey, 0);
+        points[1] = h.point;
+        uint256[] memory tables = _oddMultiples(points);
+        terms[2] = _term(tables[0], [uint256(0), h.v], W_Q, h.vNegative);
         // -z·R = |z|·(-R) for z > 0, |z|·R for z < 0.
-        terms[3] = _term(_signedTable(_qTable(h.point)), [uint256(0), h.z], W_Q, !h.zNegative);
+        terms[3] = _term(tables[1], [uint256(0), h.z], W_Q, !h.zNegative);
         (, bool infinity) = _ladder(terms);
         return infinity;
     }
@@ -304,7 +308,9 @@ library P384 {
     {
         Term[] memory terms = new Term[](2);
         terms[0] = _term(_signedTable(G_TABLE), u1, W_G, false);
-        terms[1] = _term(_signedTable(_qTable(q)), u2, W_Q, false);
+        uint256[] memory points = new uint256[](1);
+        points[0] = q;
+        terms[1] = _term(_oddMultiples(points)[0], u2, W_Q, false);
         return _ladder(terms);
     }
 
@@ -366,60 +372,101 @@ library P384 {
         }
     }
 
-    /// @dev Odd multiples Q, 3Q, ..., (2^(W_Q-1) - 1)Q as an affine table in the G_TABLE format (x ‖ y, 48-byte
-    ///      big-endian each). jQ = 2·(j/2)Q for even j, (j-1)Q + Q for odd j; one batched inversion (Montgomery's
-    ///      trick) turns the Jacobian results affine. No jQ here is infinity or needs an exceptional addition,
-    ///      since 2 ≤ j < n and n is prime; `_madd` would still handle them exactly.
-    function _qTable(uint256 q) internal view returns (bytes memory table) {
-        uint256 count = 2 ** (W_Q - 2); // odd multiples
-        uint256 maxJ = 2 * count - 1;
+    /// @dev Signed limb-form tables (see `_signedTable`) of the odd multiples P, 3P, ..., (2^(W_Q-1) - 1)P of
+    ///      each affine point P in `points`. (2j+1)P = (2j-1)P + 2P by mixed additions once 2P is affine; two
+    ///      batched inversions (Montgomery's trick) for all points together: one for every 2P, one for every
+    ///      multiple. No multiple here is infinity or needs an exceptional addition (2 ≤ j < n, n prime);
+    ///      `_madd` would still handle them exactly.
+    function _oddMultiples(uint256[] memory points) private view returns (uint256[] memory tables) {
+        uint256 count = 2 ** (W_Q - 2);
+        uint256 k = points.length;
         uint256 ws = _alloc(5 * FE);
-        // m[j] for j = 1..maxJ, Jacobian, at base + (j - 1) * JACOBIAN.
-        uint256 base = _alloc(maxJ * JACOBIAN);
-        _fcopy(base, q);
-        _fcopy(base + FE, q + FE);
-        _fone(base + 2 * FE);
-        for (uint256 j = 2; j <= maxJ; ++j) {
-            uint256 m = base + (j - 1) * JACOBIAN;
-            if (j % 2 == 0) {
-                _pcopy(m, base + (j / 2 - 1) * JACOBIAN);
-                _dbl(m, ws);
-            } else {
-                _pcopy(m, m - JACOBIAN);
-                _madd(m, q, false, ws);
+        // 2P for every point, Jacobian, then affine in place.
+        uint256 twice = _alloc(k * JACOBIAN);
+        uint256[] memory zs = new uint256[](k);
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 m = twice + i * JACOBIAN;
+            _toJacobian(m, points[i]);
+            _dbl(m, ws);
+            zs[i] = m + 2 * FE;
+        }
+        _batchInvert(zs);
+        for (uint256 i = 0; i < k; ++i) {
+            _toAffine(twice + i * JACOBIAN, ws);
+        }
+        // (2j+1)P = (2j-1)P + 2P for j = 1..count-1, Jacobian, then affine in place.
+        uint256 multiples = _alloc(k * (count - 1) * JACOBIAN);
+        zs = new uint256[](k * (count - 1));
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 prev = _alloc(JACOBIAN);
+            _toJacobian(prev, points[i]);
+            for (uint256 j = 1; j < count; ++j) {
+                uint256 m = multiples + (i * (count - 1) + j - 1) * JACOBIAN;
+                _pcopy(m, prev);
+                _madd(m, twice + i * JACOBIAN, false, ws);
+                zs[i * (count - 1) + j - 1] = m + 2 * FE;
+                prev = m;
             }
         }
-        // Batched inversion of Z(3Q), Z(5Q), ...: prefix products, one inversion, then walk back.
-        uint256 prefix = _alloc(count * FE);
-        _fone(prefix);
-        for (uint256 k = 1; k < count; ++k) {
-            _fmul(prefix + k * FE, prefix + (k - 1) * FE, base + (2 * k) * JACOBIAN + 2 * FE);
+        _batchInvert(zs);
+        tables = new uint256[](k);
+        uint256 zero = _alloc(FE);
+        _fzero(zero);
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 table = _alloc(2 * count * AFFINE);
+            tables[i] = table;
+            _putSigned(table, points[i], zero);
+            for (uint256 j = 1; j < count; ++j) {
+                uint256 m = multiples + (i * (count - 1) + j - 1) * JACOBIAN;
+                _toAffine(m, ws);
+                _putSigned(table + 2 * j * AFFINE, m, zero);
+            }
         }
-        uint256 inv = _alloc(FE);
-        _finv(inv, prefix + (count - 1) * FE);
-        table = new bytes(count * 96);
-        uint256 zi = _alloc(FE);
-        uint256 t = _alloc(FE);
-        for (uint256 k = count - 1; k > 0; --k) {
-            uint256 m = base + (2 * k) * JACOBIAN;
-            // zi = 1/Z_k = inv · prefix_{k-1}; inv ← inv · Z_k for the next (lower) k.
-            _fmul(zi, inv, prefix + (k - 1) * FE);
-            _fmul(inv, inv, m + 2 * FE);
-            _fmul(t, zi, zi); // 1/Z^2
-            _fmul(m, m, t); // x = X/Z^2
-            _fmul(t, t, zi); // 1/Z^3
-            _fmul(m + FE, m + FE, t); // y = Y/Z^3
-            _storeAffine(table, k * 96, m);
-        }
-        _storeAffine(table, 0, q);
     }
 
-    /// @dev Writes the affine point at `pt` (limb form) canonically as x ‖ y into `table` at byte `offset`.
-    function _storeAffine(bytes memory table, uint256 offset, uint256 pt) internal pure {
-        (uint256 xHi, uint256 xLo) = _fcanon(pt);
-        (uint256 yHi, uint256 yLo) = _fcanon(pt + FE);
-        _write(table, offset, xHi, xLo);
-        _write(table, offset + 48, yHi, yLo);
+    /// @dev Writes the affine point at `pt` and its negation (x, -y) to `dst` (two AFFINE slots).
+    function _putSigned(uint256 dst, uint256 pt, uint256 zero) private pure {
+        _fcopy(dst, pt);
+        _fcopy(dst + FE, pt + FE);
+        _fcopy(dst + AFFINE, pt);
+        _fsub(dst + AFFINE + FE, zero, pt + FE);
+    }
+
+    /// @dev The affine point at `a` as the Jacobian point (x, y, 1) at `p`.
+    function _toJacobian(uint256 p, uint256 a) private pure {
+        _fcopy(p, a);
+        _fcopy(p + FE, a + FE);
+        _fone(p + 2 * FE);
+    }
+
+    /// @dev In place: Jacobian (X, Y, 1/Z) at `p` (Z already inverted) → affine (X/Z², Y/Z³) in the first two slots.
+    function _toAffine(uint256 p, uint256 ws) private pure {
+        uint256 zi = p + 2 * FE;
+        _fsqr(ws, zi);
+        _fmul(p, p, ws);
+        _fmul(ws, ws, zi);
+        _fmul(p + FE, p + FE, ws);
+    }
+
+    /// @dev Replaces each field element zs[i] (all nonzero) by its inverse: prefix products, one inversion,
+    ///      then back (Montgomery's trick: 3(m - 1) multiplications and one MODEXP for m elements).
+    function _batchInvert(uint256[] memory zs) private view {
+        uint256 m = zs.length;
+        uint256 prefix = _alloc(m * FE);
+        _fcopy(prefix, zs[0]);
+        for (uint256 i = 1; i < m; ++i) {
+            _fmul(prefix + i * FE, prefix + (i - 1) * FE, zs[i]);
+        }
+        uint256 inv = _alloc(FE);
+        _finv(inv, prefix + (m - 1) * FE);
+        uint256 t = _alloc(FE);
+        for (uint256 i = m - 1; i > 0; --i) {
+            // 1/z_i = inv · prefix_{i-1}; inv ← inv · z_i for the next (lower) i.
+            _fmul(t, inv, prefix + (i - 1) * FE);
+            _fmul(inv, inv, zs[i]);
+            _fcopy(zs[i], t);
+        }
+        _fcopy(zs[0], inv);
     }
 
     // ------------------------------------------------------------------ group law (Jacobian, a = -3)
@@ -1017,6 +1064,16 @@ library P384 {
         }
     }
 
+    /// @dev r = 0.
+    function _fzero(uint256 r) internal pure {
+        assembly ("memory-safe") {
+            mstore(r, 0)
+            mstore(add(r, 32), 0)
+            mstore(add(r, 64), 0)
+            mstore(add(r, 96), 0)
+        }
+    }
+
     /// @dev r = 1.
     function _fone(uint256 r) internal pure {
         assembly ("memory-safe") {
@@ -1050,16 +1107,6 @@ library P384 {
             let p := add(add(b, 32), offset)
             mstore(v, shr(128, mload(p)))
             mstore(add(v, 32), mload(add(p, 16)))
-        }
-    }
-
-    /// @dev Writes (hi, lo) as 48 bytes big-endian at `offset` of `b`. Caller checks bounds.
-    function _write(bytes memory b, uint256 offset, uint256 hi, uint256 lo) internal pure {
-        assembly ("memory-safe") {
-            let p := add(add(b, 32), offset)
-            // The high 128 bits (then 16 zero bytes), then the low word over bytes 16..47.
-            mstore(p, shl(128, hi))
-            mstore(add(p, 16), lo)
         }
     }
 }
