@@ -720,7 +720,7 @@ library P384 {
         assembly ("memory-safe") {
             // ---- field: four 96-bit limbs per element; c' = 2^96 - 2^32 + 1 = 0xffffffffffffffff00000001.
 
-            /// r = a·b: schoolbook product scanning, columns 0..3 into r, 4..7 folded into them.
+            /// r = a·b: schoolbook product scanning into 96-bit columns l0..l3, o4..o7; o4..o7 folded into l0..l3.
             function fmul(r, a, b) {
                 let m := 0xffffffffffffffffffffffff
                 let a0 := mload(a)
@@ -732,32 +732,32 @@ library P384 {
                 let b2 := mload(add(b, 64))
                 let b3 := mload(add(b, 96))
                 let c := mul(a0, b0)
-                mstore(r, and(c, m))
+                let l0 := and(c, m)
                 c := add(shr(96, c), add(mul(a0, b1), mul(a1, b0)))
-                mstore(add(r, 32), and(c, m))
+                let l1 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
-                mstore(add(r, 64), and(c, m))
+                let l2 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
-                mstore(add(r, 96), and(c, m))
+                let l3 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
                 let o4 := and(c, m)
                 c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
                 let o5 := and(c, m)
                 c := add(shr(96, c), mul(a3, b3))
                 // Reduction (inlined in fmul and fsqr: a Yul call costs ~3% of the verification).
-                // Reduce r[0..3] + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
+                // Reduce l0..l3 + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
                 // o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
                 // (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
                 let o6 := and(c, m)
                 let o7 := shr(96, c)
                 let k := 0xffffffffffffffff00000001
-                let r3 := add(mload(add(r, 96)), mul(o7, k))
+                let r3 := add(l3, mul(o7, k))
                 o4 := add(o4, shl(32, o7))
-                let r2 := add(mload(add(r, 64)), mul(o6, k))
+                let r2 := add(l2, mul(o6, k))
                 r3 := add(r3, shl(32, o6))
-                let r1 := add(mload(add(r, 32)), mul(o5, k))
+                let r1 := add(l1, mul(o5, k))
                 r2 := add(r2, shl(32, o5))
-                let r0 := add(mload(r), mul(o4, k))
+                let r0 := add(l0, mul(o4, k))
                 r1 := add(r1, shl(32, o4))
                 // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
                 // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
@@ -783,13 +783,13 @@ library P384 {
                 let d0 := shl(1, a0)
                 let d1 := shl(1, a1)
                 let c := mul(a0, a0)
-                mstore(r, and(c, m))
+                let l0 := and(c, m)
                 c := add(shr(96, c), mul(a1, d0))
-                mstore(add(r, 32), and(c, m))
+                let l1 := and(c, m)
                 c := add(shr(96, c), add(mul(a2, d0), mul(a1, a1)))
-                mstore(add(r, 64), and(c, m))
+                let l2 := and(c, m)
                 c := add(shr(96, c), add(mul(a3, d0), mul(a2, d1)))
-                mstore(add(r, 96), and(c, m))
+                let l3 := and(c, m)
                 c := add(shr(96, c), add(mul(a3, d1), mul(a2, a2)))
                 let o4 := and(c, m)
                 c := add(shr(96, c), mul(a3, shl(1, a2)))
@@ -799,13 +799,13 @@ library P384 {
                 let o6 := and(c, m)
                 let o7 := shr(96, c)
                 let k := 0xffffffffffffffff00000001
-                let r3 := add(mload(add(r, 96)), mul(o7, k))
+                let r3 := add(l3, mul(o7, k))
                 o4 := add(o4, shl(32, o7))
-                let r2 := add(mload(add(r, 64)), mul(o6, k))
+                let r2 := add(l2, mul(o6, k))
                 r3 := add(r3, shl(32, o6))
-                let r1 := add(mload(add(r, 32)), mul(o5, k))
+                let r1 := add(l1, mul(o5, k))
                 r2 := add(r2, shl(32, o5))
-                let r0 := add(mload(r), mul(o4, k))
+                let r0 := add(l0, mul(o4, k))
                 r1 := add(r1, shl(32, o4))
                 // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
                 // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
