@@ -139,19 +139,69 @@ library P384 {
         return _verifyHinted(digest, publicKey, w, h);
     }
 
+    /// @notice `verifyWithHint` plus the slope of every step of its ladder, so that the accumulator stays affine
+    ///         and each step costs a few multiplications instead of a Jacobian doubling or addition.
+    ///         Each slope λ is checked by one multiplication (λ·2y = 3x² - 3 for a doubling, λ·(x2 - x) = y2 - y
+    ///         with x2 ≠ x for an addition), which determines it uniquely, so every step is the true group
+    ///         operation; at the last nonzero digit the accumulator must equal the negated table point (the sum is
+    ///         O). A wrong slope, a missing or extra one gives false, never a false acceptance. Complete for every
+    ///         valid signature whose ladder never meets O before the end (probability ~2^-380 for honest inputs;
+    ///         `verify` remains the fallback).
+    /// @param slopes 48-byte big-endian values, one per ladder step in order: the steps are those of
+    ///        `verifyWithHint`'s ladder (terms t0·G, t1·2^192·G, v·Q, -z·R; wNAF widths 6, 6, 5, 5; positions from
+    ///        the top, a doubling before each position once started, then each term's nonzero digit), minus the
+    ///        first addition (a copy) and the final one (a comparison). Reference: `trace_for` in
+    ///        gen_p384_vectors.py.
+    function verifyWithTrace(
+        bytes memory digest,
+        bytes memory signature,
+        bytes memory publicKey,
+        bytes memory hint,
+        bytes memory slopes
+    ) internal view returns (bool) {
+        if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
+            return false;
+        }
+        if (slopes.length % 48 != 0) return false;
+        Hinted memory h;
+        h.r = _read(signature, 0);
+        uint256[2] memory s = _read(signature, 48);
+        uint256[2] memory w = _read(hint, 0);
+        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
+        uint256[2] memory one = _mulModN(s, w);
+        if (one[0] != 0 || one[1] != 1) return false;
+        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
+        if (!_parseHint(h, hint)) return false;
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h);
+        if (!ok) return false;
+        return _traceLadder(terms, slopes);
+    }
+
     /// @dev `verifyWithHint` after the input checks: the (z, v) relation and the four-scalar sum.
     function _verifyHinted(bytes memory digest, bytes memory publicKey, uint256[2] memory w, Hinted memory h)
         private
         view
         returns (bool)
     {
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h);
+        if (!ok) return false;
+        (, bool infinity) = _ladder(terms);
+        return infinity;
+    }
+
+    /// @dev Checks z·u2 ≡ v (mod n) and returns the four terms t0·G, t1·2^192·G, v·Q, -z·R whose sum must be O.
+    function _hintedTerms(bytes memory digest, bytes memory publicKey, uint256[2] memory w, Hinted memory h)
+        private
+        view
+        returns (bool ok, Term[] memory terms)
+    {
         // z·u2 ≡ v (mod n), in magnitudes: |z|·u2 ≡ ±|v| with the sign of z·v.
         uint256[2] memory zu2 = _mulModN([uint256(0), h.z], _mulModN(h.r, w));
         uint256[2] memory expected = _negModN([uint256(0), h.v], h.zNegative != h.vNegative);
-        if (zu2[0] != expected[0] || zu2[1] != expected[1]) return false;
+        if (zu2[0] != expected[0] || zu2[1] != expected[1]) return (false, terms);
         // t = z·u1 mod n = t0 + t1·2^192.
         uint256[2] memory t = _negModN(_mulModN([uint256(0), h.z], _mulModN(_read(digest, 0), w)), h.zNegative);
-        Term[] memory terms = new Term[](4);
+        terms = new Term[](4);
         terms[0] = _term(_signedTable(G_TABLE), [uint256(0), t[1] & ((1 << 192) - 1)], W_G, false);
         terms[1] = _term(_signedTable(G192_TABLE), [uint256(0), (t[0] << 64) | (t[1] >> 192)], W_G, false);
         uint256[] memory points = new uint256[](2);
@@ -161,8 +211,7 @@ library P384 {
         terms[2] = _term(tables[0], [uint256(0), h.v], W_Q, h.vNegative);
         // -z·R = |z|·(-R) for z > 0, |z|·R for z < 0.
         terms[3] = _term(tables[1], [uint256(0), h.z], W_Q, !h.zNegative);
-        (, bool infinity) = _ladder(terms);
-        return infinity;
+        ok = true;
     }
 
     /// @dev Parsed `verifyWithHint` hint.
@@ -340,6 +389,52 @@ library P384 {
         acc = _alloc(JACOBIAN);
         (uint256 inf,) = _engine(OP_LADDER, acc, desc, 0, _alloc(5 * FE));
         infinity = inf != 0;
+    }
+
+    /// @dev Runs the ladder of `terms` in affine coordinates with the given slopes (see `verifyWithTrace`);
+    ///      true iff every slope checks, all are used, and the sum is O.
+    function _traceLadder(Term[] memory terms, bytes memory slopes) private pure returns (bool) {
+        uint256 count = terms.length;
+        // Descriptor: count, length, final position, final term, next slope, slopes end, then the terms.
+        uint256 desc = _alloc(192 + 96 * count);
+        uint256 length = 0;
+        for (uint256 k = 0; k < count; ++k) {
+            if (terms[k].length > length) length = terms[k].length;
+        }
+        // The final addition: the lowest position holding a nonzero digit, its last term in order.
+        uint256 finalI = type(uint256).max;
+        uint256 finalK = 0;
+        for (uint256 i = 0; i < length && finalI == type(uint256).max; ++i) {
+            for (uint256 k = 0; k < count; ++k) {
+                if (terms[k].naf[i] != 0) {
+                    finalI = i;
+                    finalK = k;
+                }
+            }
+        }
+        if (finalI == type(uint256).max) return false;
+        for (uint256 k = 0; k < count; ++k) {
+            Term memory t = terms[k];
+            bytes memory naf = t.naf;
+            uint256 table = t.table;
+            bool negate = t.negate;
+            assembly ("memory-safe") {
+                let e := add(add(desc, 192), mul(k, 96))
+                mstore(e, table)
+                mstore(add(e, 32), add(naf, 32))
+                mstore(add(e, 64), negate)
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(desc, count)
+            mstore(add(desc, 32), length)
+            mstore(add(desc, 64), finalI)
+            mstore(add(desc, 96), finalK)
+            mstore(add(desc, 128), add(slopes, 32))
+            mstore(add(desc, 160), add(add(slopes, 32), mload(slopes)))
+        }
+        (uint256 ok,) = _engine(OP_TRACE, _alloc(9 * FE), desc, 0, 0);
+        return ok != 0;
     }
 
     /// @dev The public key at `offset` of `b` (x ‖ y) in limb form; the caller has checked it is on the curve.
@@ -678,6 +773,7 @@ library P384 {
     uint256 private constant OP_MADD = 6;
     uint256 private constant OP_CANON = 7;
     uint256 private constant OP_LADDER = 8;
+    uint256 private constant OP_TRACE = 9;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
@@ -1022,9 +1118,116 @@ library P384 {
                 }
             }
 
+            /// λ (48 bytes big-endian at p) in limb form at r.
+            function loadslope(r, p) {
+                let hi := shr(128, mload(p))
+                let lo := mload(add(p, 16))
+                mstore(r, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(r, 96), shr(32, hi))
+            }
+
+            /// Affine doubling of (x, y) at p with slope λ at l, checked: 2λy ≡ 3x² - 3. Then x' = λ² - 2x,
+            /// y' = λ(x - x') - y. Temporaries at t (5 elements; the last holds 1). Returns 0 if the check fails.
+            function tdbl(p, l, t) -> ok {
+                let y := add(p, 128)
+                let a1 := t
+                let a2 := add(t, 128)
+                let nx := add(t, 256)
+                fsqr(a1, p)
+                flin(a1, a1, 3, add(t, 512), 3) // 3x² - 3
+                fmul(a2, l, y)
+                flin(a2, a2, 2, a1, 1) // 2λy - (3x² - 3)
+                if iszero(fiszero(a2)) { leave }
+                fsqr(a2, l)
+                flin(nx, a2, 1, p, 2) // λ² - 2x
+                fsubl(a1, p, nx)
+                fmul(a1, a1, l)
+                fsub(y, a1, y)
+                mcopy(p, nx, 128)
+                ok := 1
+            }
+
+            /// Affine addition (x, y) += (xT, yT) at a with slope λ at l, checked: xT ≢ x and λ(xT - x) ≡ yT - y.
+            /// Then x' = λ² - x - xT, y' = λ(x - x') - y. Returns 0 if a check fails.
+            function tadd(p, a, l, t) -> ok {
+                let y := add(p, 128)
+                let a1 := t
+                let a2 := add(t, 128)
+                let nx := add(t, 256)
+                fsubl(a1, a, p) // xT - x
+                if fiszero(a1) { leave }
+                fmul(a2, l, a1)
+                fadd(a2, a2, y)
+                fsub(a2, a2, add(a, 128)) // λ(xT - x) + y - yT
+                if iszero(fiszero(a2)) { leave }
+                fsqr(a2, l)
+                fsubl(a2, a2, p)
+                flin(nx, a2, 1, a, 1) // λ² - x - xT
+                fsubl(a1, p, nx)
+                fmul(a1, a1, l)
+                fsub(y, a1, y)
+                mcopy(p, nx, 128)
+                ok := 1
+            }
+
+            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: 9 elements
+            /// (accumulator x, y; slope; 5 temporaries + the constant 1). Returns 1 iff the sum is O.
+            function tladder(desc, ws) -> ok {
+                let l := add(ws, 256)
+                let t := add(ws, 384)
+                mstore(add(t, 512), 1)
+                mstore(add(t, 544), 0)
+                mstore(add(t, 576), 0)
+                mstore(add(t, 608), 0)
+                let started := 0
+                for { let i := mload(add(desc, 32)) } i {} {
+                    i := sub(i, 1)
+                    if started {
+                        let sp := mload(add(desc, 128))
+                        if gt(add(sp, 48), mload(add(desc, 160))) { leave }
+                        loadslope(l, sp)
+                        mstore(add(desc, 128), add(sp, 48))
+                        if iszero(tdbl(ws, l, t)) { leave }
+                    }
+                    for { let k := 0 } lt(k, mload(desc)) { k := add(k, 1) } {
+                        let e := add(add(desc, 192), mul(k, 96))
+                        let d := signextend(0, byte(0, mload(add(mload(add(e, 32)), i))))
+                        if d {
+                            if mload(add(e, 64)) { d := sub(0, d) }
+                            let idx := shl(1, shr(1, d))
+                            if slt(d, 0) { idx := add(shl(1, shr(1, sub(0, d))), 1) }
+                            let a := add(mload(e), shl(8, idx))
+                            switch started
+                            case 0 {
+                                mcopy(ws, a, 256)
+                                started := 1
+                            }
+                            default {
+                                if and(eq(i, mload(add(desc, 64))), eq(k, mload(add(desc, 96)))) {
+                                    // The final addition must give O: accumulator = -T, every slope used.
+                                    fsubl(t, ws, a)
+                                    if iszero(fiszero(t)) { leave }
+                                    fadd(t, add(ws, 128), add(a, 128))
+                                    ok := and(fiszero(t), eq(mload(add(desc, 128)), mload(add(desc, 160))))
+                                    leave
+                                }
+                                let sp := mload(add(desc, 128))
+                                if gt(add(sp, 48), mload(add(desc, 160))) { leave }
+                                loadslope(l, sp)
+                                mstore(add(desc, 128), add(sp, 48))
+                                if iszero(tadd(ws, a, l, t)) { leave }
+                            }
+                        }
+                    }
+                }
+            }
+
             // The hot operations first: a switch tests its cases in order.
             switch op
             case 8 { out0 := ladder(src1, dst, scratch) }
+            case 9 { out0 := tladder(src1, dst) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }
