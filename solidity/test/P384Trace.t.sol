@@ -75,6 +75,13 @@ contract P384TraceTest is Test {
         bytes memory t = bytes.concat(s);
         t[t.length / 2] ^= 0x01;
         assertFalse(P384.verifyWithTrace(c.digest, c.signature, c.key, c.hint, t), "flipped slope bit");
+        // The first slope (2Q of the Q table) and the 16th (15R, the last table slope).
+        t = bytes.concat(s);
+        t[47] ^= 0x01;
+        assertFalse(P384.verifyWithTrace(c.digest, c.signature, c.key, c.hint, t), "flipped table slope 2Q");
+        t = bytes.concat(s);
+        t[16 * 48 - 1] ^= 0x01;
+        assertFalse(P384.verifyWithTrace(c.digest, c.signature, c.key, c.hint, t), "flipped table slope 15R");
         // The last slope missing, or one more.
         t = new bytes(s.length - 48);
         for (uint256 i = 0; i < t.length; i++) {

@@ -172,9 +172,10 @@ library P384 {
         if (one[0] != 0 || one[1] != 1) return false;
         if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
         if (!_parseHint(h, hint)) return false;
-        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h);
+        uint256 trace = _traceContext(slopes);
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, trace);
         if (!ok) return false;
-        return _traceLadder(terms, slopes);
+        return _traceLadder(terms, trace);
     }
 
     /// @dev `verifyWithHint` after the input checks: the (z, v) relation and the four-scalar sum.
@@ -183,18 +184,22 @@ library P384 {
         view
         returns (bool)
     {
-        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h);
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, 0);
         if (!ok) return false;
         (, bool infinity) = _ladder(terms);
         return infinity;
     }
 
     /// @dev Checks z·u2 ≡ v (mod n) and returns the four terms t0·G, t1·2^192·G, v·Q, -z·R whose sum must be O.
-    function _hintedTerms(bytes memory digest, bytes memory publicKey, uint256[2] memory w, Hinted memory h)
-        private
-        view
-        returns (bool ok, Term[] memory terms)
-    {
+    ///      The odd multiples of Q and R come from `_oddMultiples` (trace = 0) or from the slopes of a trace
+    ///      context (`_tracedTable`); ok is false if the relation or a slope fails.
+    function _hintedTerms(
+        bytes memory digest,
+        bytes memory publicKey,
+        uint256[2] memory w,
+        Hinted memory h,
+        uint256 trace
+    ) private view returns (bool ok, Term[] memory terms) {
         // z·u2 ≡ v (mod n), in magnitudes: |z|·u2 ≡ ±|v| with the sign of z·v.
         uint256[2] memory zu2 = _mulModN([uint256(0), h.z], _mulModN(h.r, w));
         uint256[2] memory expected = _negModN([uint256(0), h.v], h.zNegative != h.vNegative);
@@ -207,7 +212,16 @@ library P384 {
         uint256[] memory points = new uint256[](2);
         points[0] = _affine(publicKey, 0);
         points[1] = h.point;
-        uint256[] memory tables = _oddMultiples(points);
+        uint256[] memory tables;
+        if (trace == 0) {
+            tables = _oddMultiples(points);
+        } else {
+            tables = new uint256[](2);
+            for (uint256 i = 0; i < 2; ++i) {
+                tables[i] = _tracedTable(trace, points[i]);
+                if (tables[i] == 0) return (false, terms);
+            }
+        }
         terms[2] = _term(tables[0], [uint256(0), h.v], W_Q, h.vNegative);
         // -z·R = |z|·(-R) for z > 0, |z|·R for z < 0.
         terms[3] = _term(tables[1], [uint256(0), h.z], W_Q, !h.zNegative);
@@ -391,12 +405,35 @@ library P384 {
         infinity = inf != 0;
     }
 
-    /// @dev Runs the ladder of `terms` in affine coordinates with the given slopes (see `verifyWithTrace`);
-    ///      true iff every slope checks, all are used, and the sum is O.
-    function _traceLadder(Term[] memory terms, bytes memory slopes) private pure returns (bool) {
+    /// @dev A trace context: the descriptor `_traceLadder` hands to the engine (count, length, final position,
+    ///      final term, next slope, slopes end, then four terms) and its workspace (11 field elements), allocated
+    ///      once so that the table slopes and the ladder slopes are read from one cursor.
+    function _traceContext(bytes memory slopes) private pure returns (uint256 desc) {
+        desc = _alloc(224 + 96 * 4);
+        uint256 ws = _alloc(11 * FE);
+        assembly ("memory-safe") {
+            mstore(add(desc, 128), add(slopes, 32))
+            mstore(add(desc, 160), add(add(slopes, 32), mload(slopes)))
+            mstore(add(desc, 192), ws)
+        }
+    }
+
+    /// @dev The signed table (see `_signedTable`) of P, 3P, ..., (2^(W_Q-1) - 1)P from the next slopes of the
+    ///      trace: one for 2P, then one per (2j+1)P = (2j-1)P + 2P. Returns 0 if a slope fails its check.
+    function _tracedTable(uint256 desc, uint256 point) private pure returns (uint256 table) {
+        table = _alloc(2 * (2 ** (W_Q - 2)) * AFFINE);
+        uint256 ws;
+        assembly ("memory-safe") {
+            ws := mload(add(desc, 192))
+        }
+        (uint256 ok,) = _engine(OP_TTABLE, ws, desc, point, table);
+        if (ok == 0) return 0;
+    }
+
+    /// @dev Runs the ladder of `terms` in affine coordinates with the slopes of the trace context `desc`
+    ///      (see `verifyWithTrace`); true iff every slope checks, all are used, and the sum is O.
+    function _traceLadder(Term[] memory terms, uint256 desc) private pure returns (bool) {
         uint256 count = terms.length;
-        // Descriptor: count, length, final position, final term, next slope, slopes end, then the terms.
-        uint256 desc = _alloc(192 + 96 * count);
         uint256 length = 0;
         for (uint256 k = 0; k < count; ++k) {
             if (terms[k].length > length) length = terms[k].length;
@@ -419,21 +456,21 @@ library P384 {
             uint256 table = t.table;
             bool negate = t.negate;
             assembly ("memory-safe") {
-                let e := add(add(desc, 192), mul(k, 96))
+                let e := add(add(desc, 224), mul(k, 96))
                 mstore(e, table)
                 mstore(add(e, 32), add(naf, 32))
                 mstore(add(e, 64), negate)
             }
         }
+        uint256 ws;
         assembly ("memory-safe") {
             mstore(desc, count)
             mstore(add(desc, 32), length)
             mstore(add(desc, 64), finalI)
             mstore(add(desc, 96), finalK)
-            mstore(add(desc, 128), add(slopes, 32))
-            mstore(add(desc, 160), add(add(slopes, 32), mload(slopes)))
+            ws := mload(add(desc, 192))
         }
-        (uint256 ok,) = _engine(OP_TRACE, _alloc(9 * FE), desc, 0, 0);
+        (uint256 ok,) = _engine(OP_TRACE, ws, desc, 0, 0);
         return ok != 0;
     }
 
@@ -774,6 +811,7 @@ library P384 {
     uint256 private constant OP_CANON = 7;
     uint256 private constant OP_LADDER = 8;
     uint256 private constant OP_TRACE = 9;
+    uint256 private constant OP_TTABLE = 10;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
@@ -1172,27 +1210,72 @@ library P384 {
                 ok := 1
             }
 
-            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: 9 elements
-            /// (accumulator x, y; slope; 5 temporaries + the constant 1). Returns 1 iff the sum is O.
+            /// r = 1 (limb form).
+            function fone(r) {
+                mstore(r, 1)
+                mstore(add(r, 32), 0)
+                mstore(add(r, 64), 0)
+                mstore(add(r, 96), 0)
+            }
+
+            /// The next slope of the trace context `desc` into l; 0 when none is left.
+            function nextslope(desc, l) -> ok {
+                let sp := mload(add(desc, 128))
+                if gt(add(sp, 48), mload(add(desc, 160))) { leave }
+                loadslope(l, sp)
+                mstore(add(desc, 128), add(sp, 48))
+                ok := 1
+            }
+
+            /// Writes the affine point at a and its negation (x, 0 - y) into the two slots at `slot`.
+            function putsigned(slot, a, zero) {
+                mcopy(slot, a, 256)
+                mcopy(add(slot, 256), a, 128)
+                fsub(add(slot, 384), zero, add(a, 128))
+            }
+
+            /// `_tracedTable`: odd multiples of the affine point at `pt` into `table` (signed layout) from the
+            /// trace's slopes. ws as for tladder plus 2P at ws + 1024 and zero at ws + 1280. Returns 0 on a
+            /// failed slope.
+            function ttable(desc, ws, pt, table) -> ok {
+                let l := add(ws, 256)
+                let t := add(ws, 384)
+                let twice := add(ws, 1024)
+                let zero := add(ws, 1280)
+                fone(add(t, 512))
+                mstore(zero, 0)
+                mstore(add(zero, 32), 0)
+                mstore(add(zero, 64), 0)
+                mstore(add(zero, 96), 0)
+                putsigned(table, pt, zero)
+                mcopy(ws, pt, 256)
+                if iszero(nextslope(desc, l)) { leave }
+                if iszero(tdbl(ws, l, t)) { leave }
+                mcopy(twice, ws, 256)
+                mcopy(ws, pt, 256)
+                for { let j := 1 } lt(j, shl(sub(W_Q, 2), 1)) { j := add(j, 1) } {
+                    if iszero(nextslope(desc, l)) { leave }
+                    if iszero(tadd(ws, twice, l, t)) { leave }
+                    putsigned(add(table, shl(9, j)), ws, zero)
+                }
+                ok := 1
+            }
+
+            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: accumulator x, y; slope;
+            /// 5 temporaries and the constant 1 (see `_traceContext`). Returns 1 iff the sum is O.
             function tladder(desc, ws) -> ok {
                 let l := add(ws, 256)
                 let t := add(ws, 384)
-                mstore(add(t, 512), 1)
-                mstore(add(t, 544), 0)
-                mstore(add(t, 576), 0)
-                mstore(add(t, 608), 0)
+                fone(add(t, 512))
                 let started := 0
                 for { let i := mload(add(desc, 32)) } i {} {
                     i := sub(i, 1)
                     if started {
-                        let sp := mload(add(desc, 128))
-                        if gt(add(sp, 48), mload(add(desc, 160))) { leave }
-                        loadslope(l, sp)
-                        mstore(add(desc, 128), add(sp, 48))
+                        if iszero(nextslope(desc, l)) { leave }
                         if iszero(tdbl(ws, l, t)) { leave }
                     }
                     for { let k := 0 } lt(k, mload(desc)) { k := add(k, 1) } {
-                        let e := add(add(desc, 192), mul(k, 96))
+                        let e := add(add(desc, 224), mul(k, 96))
                         let d := signextend(0, byte(0, mload(add(mload(add(e, 32)), i))))
                         if d {
                             if mload(add(e, 64)) { d := sub(0, d) }
@@ -1213,10 +1296,7 @@ library P384 {
                                     ok := and(fiszero(t), eq(mload(add(desc, 128)), mload(add(desc, 160))))
                                     leave
                                 }
-                                let sp := mload(add(desc, 128))
-                                if gt(add(sp, 48), mload(add(desc, 160))) { leave }
-                                loadslope(l, sp)
-                                mstore(add(desc, 128), add(sp, 48))
+                                if iszero(nextslope(desc, l)) { leave }
                                 if iszero(tadd(ws, a, l, t)) { leave }
                             }
                         }
@@ -1228,6 +1308,7 @@ library P384 {
             switch op
             case 8 { out0 := ladder(src1, dst, scratch) }
             case 9 { out0 := tladder(src1, dst) }
+            case 10 { out0 := ttable(src1, dst, src2, scratch) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }

@@ -132,8 +132,9 @@ def wnaf(v, w):
 
 
 def trace_for(e, r, s, q, hint):
-    """Slopes for P384.verifyWithTrace: the affine ladder of verifyWithHint's four terms, one 48-byte slope per
-    step except the first addition (a copy) and the final one (which must reach O)."""
+    """Slopes for P384.verifyWithTrace: first the tables (for Q, then R: 2P, then 3P..15P), then the affine ladder
+    of verifyWithHint's four terms, one 48-byte slope per step except the first addition (a copy) and the final one
+    (which must reach O)."""
     w = int.from_bytes(hint[0:48], "big")
     y_r = int.from_bytes(hint[48:96], "big")
     flags = hint[96]
@@ -159,11 +160,20 @@ def trace_for(e, r, s, q, hint):
         for j in range(3, 32, 2):
             odd[j] = add(odd[j - 2], two)
         tables.append(odd)
+    # Table slopes first: for Q, then R, the doubling to 2P and the additions (2j+1)P = (2j-1)P + 2P, j = 1..7.
+    slopes = b""
+    for base in (q, big_r):
+        x, y = base
+        slopes += b48((3 * x * x - 3) * pow(2 * y, -1, P) % P)
+        two = add(base, base)
+        acc = base
+        for _ in range(7):
+            slopes += b48((two[1] - acc[1]) * pow(two[0] - acc[0], -1, P) % P)
+            acc = add(acc, two)
     length = max(len(dg) for _, dg, _ in terms)
     final = min((i for _, dg, _ in terms for i, d in enumerate(dg) if d), default=None)
     final_k = max(k for k, (_, dg, _) in enumerate(terms) if final < len(dg) and dg[final])
     acc = None
-    slopes = b""
     for i in reversed(range(length)):
         if acc is not None:
             x, y = acc
