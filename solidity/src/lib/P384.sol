@@ -1156,6 +1156,51 @@ library P384 {
                 }
             }
 
+            /// r = a + b - c as a + b + 2^10·p - c, carried like `fsub`. Needs c's limbs < 2^104.
+            function faddsub(r, a, b, c) {
+                let m := 0xffffffffffffffffffffffff
+                let r0 := sub(add(add(mload(a), mload(b)), SUB_K0), mload(c))
+                let r1 :=
+                    add(sub(add(add(mload(add(a, 32)), mload(add(b, 32))), SUB_K1), mload(add(c, 32))), shr(96, r0))
+                let r2 :=
+                    add(sub(add(add(mload(add(a, 64)), mload(add(b, 64))), SUB_K2), mload(add(c, 64))), shr(96, r1))
+                let r3 :=
+                    add(sub(add(add(mload(add(a, 96)), mload(add(b, 96))), SUB_K3), mload(add(c, 96))), shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a - b - c as a + 2^11·p - b - c, carried like `fsub`. Needs b's and c's limbs < 2^104.
+            function fsub2(r, a, b, c) {
+                let m := 0xffffffffffffffffffffffff
+                let r0 := sub(sub(add(mload(a), shl(1, SUB_K0)), mload(b)), mload(c))
+                let r1 :=
+                    add(
+                        sub(sub(add(mload(add(a, 32)), shl(1, SUB_K1)), mload(add(b, 32))), mload(add(c, 32))),
+                        shr(96, r0)
+                    )
+                let r2 :=
+                    add(
+                        sub(sub(add(mload(add(a, 64)), shl(1, SUB_K2)), mload(add(b, 64))), mload(add(c, 64))),
+                        shr(96, r1)
+                    )
+                let r3 :=
+                    add(
+                        sub(sub(add(mload(add(a, 96)), shl(1, SUB_K3)), mload(add(b, 96))), mload(add(c, 96))),
+                        shr(96, r2)
+                    )
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
             /// λ (48 bytes big-endian at p) in limb form at r.
             function loadslope(r, p) {
                 let hi := shr(128, mload(p))
@@ -1167,16 +1212,16 @@ library P384 {
             }
 
             /// Affine doubling of (x, y) at p with slope λ at l, checked: 2λy ≡ 3x² - 3. Then x' = λ² - 2x,
-            /// y' = λ(x - x') - y. Temporaries at t (5 elements; the last holds 1). Returns 0 if the check fails.
+            /// y' = λ(x - x') - y. Temporaries at t (3 elements). Returns 0 if the check fails.
             function tdbl(p, l, t) -> ok {
                 let y := add(p, 128)
                 let a1 := t
                 let a2 := add(t, 128)
                 let nx := add(t, 256)
                 fsqr(a1, p)
-                flin(a1, a1, 3, add(t, 512), 3) // 3x² - 3
                 fmul(a2, l, y)
-                flin(a2, a2, 2, a1, 1) // 2λy - (3x² - 3)
+                flin(a2, a2, 2, a1, 3) // 2λy - 3x²
+                mstore(a2, add(mload(a2), 3)) // + 3: limb 0 stays far below 2^250
                 if iszero(fiszero(a2)) { leave }
                 fsqr(a2, l)
                 flin(nx, a2, 1, p, 2) // λ² - 2x
@@ -1197,25 +1242,15 @@ library P384 {
                 fsubl(a1, a, p) // xT - x
                 if fiszero(a1) { leave }
                 fmul(a2, l, a1)
-                fadd(a2, a2, y)
-                fsub(a2, a2, add(a, 128)) // λ(xT - x) + y - yT
+                faddsub(a2, a2, y, add(a, 128)) // λ(xT - x) + y - yT
                 if iszero(fiszero(a2)) { leave }
                 fsqr(a2, l)
-                fsubl(a2, a2, p)
-                flin(nx, a2, 1, a, 1) // λ² - x - xT
+                fsub2(nx, a2, p, a) // λ² - x - xT
                 fsubl(a1, p, nx)
                 fmul(a1, a1, l)
                 fsub(y, a1, y)
                 mcopy(p, nx, 128)
                 ok := 1
-            }
-
-            /// r = 1 (limb form).
-            function fone(r) {
-                mstore(r, 1)
-                mstore(add(r, 32), 0)
-                mstore(add(r, 64), 0)
-                mstore(add(r, 96), 0)
             }
 
             /// The next slope of the trace context `desc` into l; 0 when none is left.
@@ -1235,14 +1270,13 @@ library P384 {
             }
 
             /// `_tracedTable`: odd multiples of the affine point at `pt` into `table` (signed layout) from the
-            /// trace's slopes. ws as for tladder plus 2P at ws + 1024 and zero at ws + 1280. Returns 0 on a
+            /// trace's slopes. ws as for tladder, plus 2P at ws + 1024 and zero at ws + 1280. Returns 0 on a
             /// failed slope.
             function ttable(desc, ws, pt, table) -> ok {
                 let l := add(ws, 256)
                 let t := add(ws, 384)
                 let twice := add(ws, 1024)
                 let zero := add(ws, 1280)
-                fone(add(t, 512))
                 mstore(zero, 0)
                 mstore(add(zero, 32), 0)
                 mstore(add(zero, 64), 0)
@@ -1261,12 +1295,12 @@ library P384 {
                 ok := 1
             }
 
-            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: accumulator x, y; slope;
-            /// 5 temporaries and the constant 1 (see `_traceContext`). Returns 1 iff the sum is O.
+            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: accumulator x, y at
+            /// ws, ws + 128; slope at ws + 256; 3 temporaries from ws + 384 (see `_traceContext`). Returns 1 iff
+            /// the sum is O.
             function tladder(desc, ws) -> ok {
                 let l := add(ws, 256)
                 let t := add(ws, 384)
-                fone(add(t, 512))
                 let started := 0
                 for { let i := mload(add(desc, 32)) } i {} {
                     i := sub(i, 1)
@@ -1318,12 +1352,6 @@ library P384 {
             case 4 { fscale(dst, src1, src2) }
             default { out0, out1 := fcanon(dst) }
         }
-    }
-
-    /// @dev Whether a ≡ 0 (mod p).
-    function _fisZero(uint256 a) internal pure returns (bool) {
-        (uint256 hi, uint256 lo) = _fcanon(a);
-        return (hi | lo) == 0;
     }
 
     /// @dev r = a^-1 = a^(p-2) (mod p) via MODEXP; a ≢ 0.
