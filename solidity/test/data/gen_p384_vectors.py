@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Generates p384_vectors.json: ECDSA P-384 / SHA-384 test cases for solidity/test/P384.t.sol.
+"""Generates p384_vectors.json (stdout): ECDSA P-384 / SHA-384 test cases for solidity/test/P384.t.sol, with the
+P384.verifyWithHint hint of each case (`hint_for`), hint-tampering cases and the library's constant tables; and
+p384_trace_vectors.json (written beside this script): the P384.verifyWithTrace slopes (`trace_for`) of the valid
+nitro_* and edge_* cases. `hint_for` and `trace_for` are the reference for an off-chain (Rust) hint generator.
 
 Sources of truth:
 - Every case marked valid is checked here with `cryptography` (OpenSSL) before it is written; every case marked
