@@ -158,6 +158,21 @@ contract P384FieldTest is Test {
         _assertCanon(r, hi, lo, "mul");
     }
 
+    /// a·b - c with factors up to 2^108 and c up to 2^104.
+    function testFuzzMulSub(uint256 a0, uint256 a1, uint256 a2, uint256 a3, uint256 c0, uint256 c1) public view {
+        uint256[4] memory a = _bounded(a0, a1, a2, a3, 108);
+        uint256[4] memory b = _bounded(a3, a2 >> 5, c0, c1 >> 3, 100);
+        uint256[4] memory c = _bounded(c0 >> 7, c1, a1 >> 2, a0 >> 9, 104);
+        uint256 r = P384._alloc(128);
+        P384._fmulsub(r, _store(a), _store(b), _store(c));
+        _assertNormalized(r, "mulsub limbs");
+        (uint256 ph, uint256 pl) = _refMul(a, b);
+        (uint256 ch, uint256 cl) = _refLimbs(c);
+        (uint256 nh, uint256 nl) = (ch | cl) == 0 ? (uint256(0), uint256(0)) : _sub384(P_HI, P_LO, ch, cl);
+        (uint256 hi, uint256 lo) = _modP(_bytes(_addWords(_valueWords(ph, pl), _valueWords(nh, nl))));
+        _assertCanon(r, hi, lo, "mulsub");
+    }
+
     function testFuzzSqr(uint256 a0, uint256 a1, uint256 a2, uint256 a3, uint256 bits) public view {
         bits = 96 + (bits % 13);
         uint256[4] memory a = _bounded(a0, a1, a2, a3, bits);

@@ -812,10 +812,16 @@ library P384 {
     uint256 private constant OP_LADDER = 8;
     uint256 private constant OP_TRACE = 9;
     uint256 private constant OP_TTABLE = 10;
+    uint256 private constant OP_MULSUB = 11;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
         _engine(OP_MUL, r, a, b, 0);
+    }
+
+    /// @dev r = a·b - c (mod p), limbs < 2^97. Needs c's limbs < 2^104; r may alias any input.
+    function _fmulsub(uint256 r, uint256 a, uint256 b, uint256 c) internal pure {
+        _engine(OP_MULSUB, r, a, b, c);
     }
 
     /// @dev r = a² (mod p), limbs < 2^97. r may alias a.
@@ -872,6 +878,66 @@ library P384 {
                 c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
                 let l2 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
+                let l3 := and(c, m)
+                c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
+                let o4 := and(c, m)
+                c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
+                let o5 := and(c, m)
+                c := add(shr(96, c), mul(a3, b3))
+                // Reduction (inlined in fmul and fsqr: a Yul call costs ~3% of the verification).
+                // Reduce l0..l3 + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
+                // o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
+                // (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
+                let o6 := and(c, m)
+                let o7 := shr(96, c)
+                let k := 0xffffffffffffffff00000001
+                let r3 := add(l3, mul(o7, k))
+                o4 := add(o4, shl(32, o7))
+                let r2 := add(l2, mul(o6, k))
+                r3 := add(r3, shl(32, o6))
+                let r1 := add(l1, mul(o5, k))
+                r2 := add(r2, shl(32, o5))
+                let r0 := add(l0, mul(o4, k))
+                r1 := add(r1, shl(32, o4))
+                // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
+                // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
+                r1 := add(r1, shr(96, r0))
+                r2 := add(r2, shr(96, r1))
+                r3 := add(r3, shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, k))
+                r1 := add(add(and(r1, m), shl(32, top)), shr(96, r0))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), and(r1, m))
+                mstore(add(r, 64), add(and(r2, m), shr(96, r1)))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a·b - c: `fmul` with a + 2^10·p - c added to the low columns before the fold (saves a
+            /// subtraction pass). Needs c's limbs < 2^104; r may alias a, b or c.
+            function fmulsub(cc, r, a, b) {
+                let m := 0xffffffffffffffffffffffff
+                let a0 := mload(a)
+                let a1 := mload(add(a, 32))
+                let a2 := mload(add(a, 64))
+                let a3 := mload(add(a, 96))
+                let b0 := mload(b)
+                let b1 := mload(add(b, 32))
+                let b2 := mload(add(b, 64))
+                let b3 := mload(add(b, 96))
+                let c := add(mul(a0, b0), sub(SUB_K0, mload(cc)))
+                let l0 := and(c, m)
+                c := add(add(shr(96, c), sub(SUB_K1, mload(add(cc, 32)))), add(mul(a0, b1), mul(a1, b0)))
+                let l1 := and(c, m)
+                c := add(
+                    add(shr(96, c), sub(SUB_K2, mload(add(cc, 64)))),
+                    add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0))
+                )
+                let l2 := and(c, m)
+                c := add(
+                    add(shr(96, c), sub(SUB_K3, mload(add(cc, 96)))),
+                    add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0)))
+                )
                 let l3 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
                 let o4 := and(c, m)
@@ -1226,8 +1292,7 @@ library P384 {
                 fsqr(a2, l)
                 flin(nx, a2, 1, p, 2) // λ² - 2x
                 fsubl(a1, p, nx)
-                fmul(a1, a1, l)
-                fsub(y, a1, y)
+                fmulsub(y, y, a1, l) // λ(x - x') - y
                 mcopy(p, nx, 128)
                 ok := 1
             }
@@ -1241,14 +1306,13 @@ library P384 {
                 let nx := add(t, 256)
                 fsubl(a1, a, p) // xT - x
                 if fiszero(a1) { leave }
-                fmul(a2, l, a1)
-                faddsub(a2, a2, y, add(a, 128)) // λ(xT - x) + y - yT
+                fmulsub(add(a, 128), a2, l, a1) // λ(xT - x) - yT
+                fadd(a2, a2, y) // + y
                 if iszero(fiszero(a2)) { leave }
                 fsqr(a2, l)
                 fsub2(nx, a2, p, a) // λ² - x - xT
                 fsubl(a1, p, nx)
-                fmul(a1, a1, l)
-                fsub(y, a1, y)
+                fmulsub(y, y, a1, l) // λ(x - x') - y
                 mcopy(p, nx, 128)
                 ok := 1
             }
@@ -1343,6 +1407,7 @@ library P384 {
             case 8 { out0 := ladder(src1, dst, scratch) }
             case 9 { out0 := tladder(src1, dst) }
             case 10 { out0 := ttable(src1, dst, src2, scratch) }
+            case 11 { fmulsub(scratch, dst, src1, src2) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }
