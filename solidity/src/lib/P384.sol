@@ -1176,10 +1176,8 @@ library P384 {
                 let u := add(t, 512)
                 fsqr(u2, z)
                 fmul(s2, u2, z)
-                fmul(u2, u2, a)
-                fmul(s2, s2, add(a, 128))
-                fsubl(h, u2, x) // < 2^107
-                fsubl(r, s2, y) // < 2^107
+                fmulsub(x, h, u2, a) // H = x2·Z² - X
+                fmulsub(y, r, s2, add(a, 128)) // R = y2·Z³ - Y
                 if fiszero(h) {
                     switch fiszero(r)
                     case 1 { dbl(p, t) }
@@ -1194,9 +1192,8 @@ library P384 {
                 fsubl(x, x, s2) // < 2^107
                 flin(x, x, 1, u2, 2) // R² - H³ - 2V, carried
                 fsubl(u, u2, x) // < 2^107
-                fmul(u, u, r)
-                fmul(s2, s2, y)
-                fsub(y, u, s2)
+                fmul(s2, s2, y) // Y·H³
+                fmulsub(s2, y, u, r) // R(V - X3) - Y·H³
             }
 
             /// Σ scalar_k·P_k by interleaved wNAF (Straus) into the Jacobian point `acc`: one shared doubling per
