@@ -41,4 +41,9 @@ contract P384RobustnessTest is Test {
         assertTrue(P384.isOnCurve(KEY), "real key on curve");
         assertFalse(P384.verify(digest, sig, KEY), "verify");
     }
+
+    /// The selector hard-coded in the assembly revert is that of the declared error.
+    function testModexpFailedSelector() public pure {
+        assertEq(uint256(uint32(P384.ModexpFailed.selector)), 0x4a6a368b, "ModexpFailed selector");
+    }
 }

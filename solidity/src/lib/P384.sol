@@ -20,6 +20,12 @@ pragma solidity ^0.8.30;
 ///      Exceptional cases of the group law (adding a point to itself or to its negation, the point at infinity) are
 ///      detected and handled exactly, so the result is correct for every input, not only for random ones.
 library P384 {
+    // ------------------------------------------------------------------ errors
+
+    /// @notice The MODEXP precompile (EIP-198, address 0x05) failed: only possible when the call ran out of gas,
+    ///         so the verification cannot continue. Malformed inputs never cause it (they give false).
+    error ModexpFailed();
+
     // ------------------------------------------------------------------ constants
 
     /// @dev Field prime p = 2^384 - 2^128 - 2^96 + 2^32 - 1 (SEC 2 v2 §3.2.1), high 128 and low 256 bits.
@@ -695,7 +701,10 @@ library P384 {
             mstore8(add(d, 192), 1)
             mstore(add(d, 193), shl(128, N_HI))
             mstore(add(d, 209), N_LO)
-            if iszero(staticcall(gas(), 0x05, d, 241, 0x00, 48)) { revert(0, 0) }
+            if iszero(staticcall(gas(), 0x05, d, 241, 0x00, 48)) {
+                mstore(0x00, 0x4a6a368b) // ModexpFailed.selector (P384Robustness.testModexpFailedSelector)
+                revert(0x1c, 0x04)
+            }
             mstore(out, shr(128, mload(0x00)))
             mstore(add(out, 32), mload(0x10))
         }
@@ -728,7 +737,10 @@ library P384 {
             mstore(add(d, 160), mload(add(exponent, 32)))
             mstore(add(d, 192), shl(128, mHi))
             mstore(add(d, 208), mLo)
-            if iszero(staticcall(gas(), 0x05, d, 240, 0x00, 48)) { revert(0, 0) }
+            if iszero(staticcall(gas(), 0x05, d, 240, 0x00, 48)) {
+                mstore(0x00, 0x4a6a368b) // ModexpFailed.selector (P384Robustness.testModexpFailedSelector)
+                revert(0x1c, 0x04)
+            }
             mstore(out, shr(128, mload(0x00)))
             mstore(add(out, 32), mload(0x10))
         }
