@@ -492,21 +492,26 @@ library P384 {
     function _signedTable(bytes memory table) private pure returns (uint256 base) {
         uint256 count = table.length / 96;
         base = _alloc(2 * count * AFFINE);
-        for (uint256 k = 0; k < count; ++k) {
-            uint256 pos = base + 2 * k * AFFINE;
-            uint256 neg = pos + AFFINE;
-            uint256[2] memory x = _read(table, k * 96);
-            uint256[2] memory y = _read(table, k * 96 + 48);
-            _fload(pos, x);
-            _fload(pos + FE, y);
-            _fcopy(neg, pos);
-            // Table entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
-            unchecked {
-                uint256 borrow = y[1] > P_LO ? 1 : 0;
-                y[1] = P_LO - y[1];
-                y[0] = P_HI - y[0] - borrow;
+        assembly ("memory-safe") {
+            /// Limb form of the 384-bit (hi, lo) at r.
+            function limbs(r, hi, lo) {
+                mstore(r, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(r, 96), shr(32, hi))
             }
-            _fload(neg + FE, y);
+            let src := add(table, 32)
+            for { let k := 0 } lt(k, count) { k := add(k, 1) } {
+                let pos := add(base, shl(9, k)) // 2 · AFFINE per point
+                let p := add(src, mul(k, 96))
+                limbs(pos, shr(128, mload(p)), mload(add(p, 16)))
+                mcopy(add(pos, 256), pos, 128)
+                let yHi := shr(128, mload(add(p, 48)))
+                let yLo := mload(add(p, 64))
+                limbs(add(pos, 128), yHi, yLo)
+                // p - y: entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
+                limbs(add(pos, 384), sub(sub(P_HI, yHi), gt(yLo, P_LO)), sub(P_LO, yLo))
+            }
         }
     }
 
