@@ -100,12 +100,26 @@ library P384 {
     ///        so no truncation applies).
     /// @param signature 96 bytes: r ‖ s, each 48 bytes big-endian.
     /// @param publicKey 96 bytes: x ‖ y, each 48 bytes big-endian (the uncompressed SEC1 point without 0x04).
-    /// @return True iff the signature is valid. False, never a revert, for wrong lengths, r or s outside [1, n-1],
+    /// @return ok True iff the signature is valid. False, never a revert, for wrong lengths, r or s outside [1, n-1],
     ///         a public key coordinate ≥ p or a point not on the curve.
     /// @dev Not checked: low-S (high-S signatures are valid, as AWS emits them); the digest is not recomputed
     ///      (callers hash the message with Sha384). Costs one MODEXP for s^-1 and 384 doublings; `verifyWithHint` needs
     ///      about half the doublings.
-    function verify(bytes memory digest, bytes memory signature, bytes memory publicKey) internal view returns (bool) {
+    function verify(bytes memory digest, bytes memory signature, bytes memory publicKey)
+        internal
+        view
+        returns (bool ok)
+    {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyPlain(digest, signature, publicKey);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    function _verifyPlain(bytes memory digest, bytes memory signature, bytes memory publicKey)
+        private
+        view
+        returns (bool)
+    {
         if (digest.length != 48 || signature.length != 96 || publicKey.length != 96) return false;
         uint256[2] memory s = _read(signature, 48);
         if (!_isScalar(s)) return false;
@@ -127,6 +141,16 @@ library P384 {
     ///        gen_p384_vectors.py (`hint_for`) is the reference implementation.
     function verifyWithHint(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
         internal
+        view
+        returns (bool ok)
+    {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyWithHint(digest, signature, publicKey, hint);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    function _verifyWithHint(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
+        private
         view
         returns (bool)
     {
@@ -164,7 +188,19 @@ library P384 {
         bytes memory publicKey,
         bytes memory hint,
         bytes memory slopes
-    ) internal view returns (bool) {
+    ) internal view returns (bool ok) {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyWithTrace(digest, signature, publicKey, hint, slopes);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    function _verifyWithTrace(
+        bytes memory digest,
+        bytes memory signature,
+        bytes memory publicKey,
+        bytes memory hint,
+        bytes memory slopes
+    ) private view returns (bool) {
         if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
             return false;
         }
@@ -1483,6 +1519,22 @@ library P384 {
     }
 
     // ------------------------------------------------------------------ memory and encoding
+
+    /// @dev The free memory pointer, saved by the entry points: a verification allocates ~20-40 KB of scratch
+    ///      (tables, digits, temporaries) that nothing outlives, so they release it on return and repeated
+    ///      verifications in one transaction reuse the same (already paid for) memory.
+    function _freeMemoryPointer() private pure returns (uint256 fmp) {
+        assembly ("memory-safe") {
+            fmp := mload(0x40)
+        }
+    }
+
+    /// @dev Releases everything allocated since `fmp` was read; only the entry points call it, after the last use.
+    function _resetFreeMemoryPointer(uint256 fmp) private pure {
+        assembly ("memory-safe") {
+            mstore(0x40, fmp)
+        }
+    }
 
     /// @dev Allocates `size` bytes (a multiple of 32) of memory, not zeroed.
     function _alloc(uint256 size) internal pure returns (uint256 ptr) {
