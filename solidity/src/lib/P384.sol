@@ -4,21 +4,25 @@ pragma solidity ^0.8.30;
 /// @title P384
 /// @notice ECDSA signature verification on NIST P-384 (secp384r1, SEC 2 v2 §3.2.1 / FIPS 186-5), for the ES384
 ///         signatures of AWS Nitro attestation documents and their certificate chain. No precompile exists for it.
-/// @dev Design (numbers in NOTES-sol-crypto.md):
+/// @dev Design (numbers and the hint formats for off-chain generators in NOTES-sol-crypto.md):
 ///      - Field elements mod p live in memory as four 96-bit limbs, little-endian, one 256-bit word each
 ///        ("limb form", 128 bytes). Limbs are allowed to exceed 96 bits (lazy reduction): a product of two
 ///        elements with limbs below 2^108 cannot overflow a word, so additions need no carry handling.
 ///        `_fmul` returns limbs below 2^97; `_fsub` adds a multiple of p whose limbs are all at least 2^104.
 ///      - Reduction uses p's Solinas form: 2^384 ≡ 2^128 + 2^96 - 2^32 + 1 (mod p).
-///      - Points in Jacobian coordinates (x = X/Z^2, y = Y/Z^3), so the scalar multiplication needs no inversion.
-///      - u1·G + u2·Q by interleaved width-w NAF: odd multiples of G are constants, odd multiples of Q are computed
-///        and made affine with one batched inversion (MODEXP), so each addition is a mixed (Jacobian + affine) one.
-///      - The result is compared without inversion: x(R) ≡ r (mod n) iff X == r·Z^2 or, when r + n < p,
-///        X == (r + n)·Z^2 (mod p).
-///      - s^-1 mod n costs one MODEXP (s^(n-2)); `verifyWithHint` accepts a caller-computed s^-1 and only checks
-///        s·w ≡ 1 (mod n).
+///      - All arithmetic runs in one assembly block (`_engine`): the legacy code generator does not optimise
+///        inline assembly across Solidity calls, and a call costs a third of a multiplication.
+///      - `verify`: u1·G + u2·Q by interleaved wNAF in Jacobian coordinates (no inversion in the loop); odd
+///        multiples of G are constants, those of Q are made affine with a batched inversion (MODEXP), so every
+///        addition is a mixed one. x(R) ≡ r (mod n) is checked as X == r·Z^2 or, when r + n < p, X == (r + n)·Z^2.
+///        s^-1 mod n costs one MODEXP (s^(n-2)).
+///      - `verifyWithHint`: the nonce point R and a short (z, v) from the caller halve the doublings (four
+///        ~193-bit scalars whose sum must be O).
+///      - `verifyWithTrace`: the same sum in affine coordinates, each step's slope supplied and checked by one
+///        multiplication.
 ///      Exceptional cases of the group law (adding a point to itself or to its negation, the point at infinity) are
-///      detected and handled exactly, so the result is correct for every input, not only for random ones.
+///      handled exactly in `verify` and `verifyWithHint`, so their result is correct for every input, not only for
+///      random ones; `verifyWithTrace` rejects (never accepts) ladders that meet them.
 library P384 {
     // ------------------------------------------------------------------ errors
 
