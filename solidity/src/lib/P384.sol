@@ -119,6 +119,7 @@ library P384 {
         _resetFreeMemoryPointer(fmp);
     }
 
+    /// @dev `verify` without the memory release.
     function _verifyPlain(bytes memory digest, bytes memory signature, bytes memory publicKey)
         private
         view
@@ -153,24 +154,35 @@ library P384 {
         _resetFreeMemoryPointer(fmp);
     }
 
+    /// @dev `verifyWithHint` without the memory release.
     function _verifyWithHint(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
         private
         view
         returns (bool)
     {
+        (bool ok, Hinted memory h, uint256[2] memory w) = _hintedInputs(digest, signature, publicKey, hint);
+        if (!ok) return false;
+        return _verifyHinted(digest, publicKey, w, h);
+    }
+
+    /// @dev The input checks shared by the hinted entry points: lengths, r, s and w in [1, n-1], s·w ≡ 1 (mod n),
+    ///      Q on the curve, and the hint's R and (z, v) fields (`_parseHint`).
+    function _hintedInputs(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
+        private
+        view
+        returns (bool ok, Hinted memory h, uint256[2] memory w)
+    {
         if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
-            return false;
+            return (false, h, w);
         }
-        Hinted memory h;
         h.r = _read(signature, 0);
         uint256[2] memory s = _read(signature, 48);
-        uint256[2] memory w = _read(hint, 0);
-        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
+        w = _read(hint, 0);
+        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return (false, h, w);
         uint256[2] memory one = _mulModN(s, w);
-        if (one[0] != 0 || one[1] != 1) return false;
-        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
-        if (!_parseHint(h, hint)) return false;
-        return _verifyHinted(digest, publicKey, w, h);
+        if (one[0] != 0 || one[1] != 1) return (false, h, w);
+        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return (false, h, w);
+        ok = _parseHint(h, hint);
     }
 
     /// @notice `verifyWithHint` plus the slope of every step of its ladder, so that the accumulator stays affine
@@ -179,8 +191,8 @@ library P384 {
     ///         with x2 ≠ x for an addition), which determines it uniquely, so every step is the true group
     ///         operation; at the last nonzero digit the accumulator must equal the negated table point (the sum is
     ///         O). A wrong slope, a missing or extra one gives false, never a false acceptance. Complete for every
-    ///         valid signature whose ladder never meets O before the end (probability ~2^-380 for honest inputs;
-    ///         `verify` remains the fallback).
+    ///         valid signature whose ladder never adds a point to itself or to its negation before the end (for
+    ///         honest random signatures a ~2^-380 event; `verify` remains the fallback).
     /// @param slopes 48-byte big-endian values, one per ladder step in order: the steps are those of
     ///        `verifyWithHint`'s ladder (terms t0·G, t1·2^192·G, v·Q, -z·R; wNAF widths 6, 6, 5, 5; positions from
     ///        the top, a doubling before each position once started, then each term's nonzero digit), minus the
@@ -198,6 +210,7 @@ library P384 {
         _resetFreeMemoryPointer(fmp);
     }
 
+    /// @dev `verifyWithTrace` without the memory release.
     function _verifyWithTrace(
         bytes memory digest,
         bytes memory signature,
@@ -205,21 +218,12 @@ library P384 {
         bytes memory hint,
         bytes memory slopes
     ) private view returns (bool) {
-        if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
-            return false;
-        }
         if (slopes.length % 48 != 0) return false;
-        Hinted memory h;
-        h.r = _read(signature, 0);
-        uint256[2] memory s = _read(signature, 48);
-        uint256[2] memory w = _read(hint, 0);
-        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
-        uint256[2] memory one = _mulModN(s, w);
-        if (one[0] != 0 || one[1] != 1) return false;
-        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
-        if (!_parseHint(h, hint)) return false;
+        (bool ok, Hinted memory h, uint256[2] memory w) = _hintedInputs(digest, signature, publicKey, hint);
+        if (!ok) return false;
         uint256 trace = _traceContext(slopes);
-        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, trace);
+        Term[] memory terms;
+        (ok, terms) = _hintedTerms(digest, publicKey, w, h, trace);
         if (!ok) return false;
         return _traceLadder(terms, trace);
     }
