@@ -21,7 +21,8 @@ contract P384FieldTest is Test {
             uint256 w = words[i];
             require(w < (1 << 64), "word");
             for (uint256 j = 0; j < 8; j++) {
-                out[out.length - 1 - (i * 8 + j)] = bytes1(uint8(w >> (8 * j)));
+                // forge-lint: disable-next-line(unsafe-typecast)
+                out[out.length - 1 - (i * 8 + j)] = bytes1(uint8(w >> (8 * j))); // byte j of w, truncation intended
             }
         }
     }
@@ -29,7 +30,8 @@ contract P384FieldTest is Test {
     /// value mod p by MODEXP(value, 1, p).
     function _modP(bytes memory value) private view returns (uint256 hi, uint256 lo) {
         bytes memory input =
-            abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), uint128(P_HI), P_LO);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), uint128(P_HI), P_LO); // P_HI < 2^128
         (bool ok, bytes memory out) = address(5).staticcall(input);
         require(ok && out.length == 48, "modexp");
         assembly {
@@ -121,7 +123,7 @@ contract P384FieldTest is Test {
         pure
         returns (uint256[4] memory l)
     {
-        uint256 m = (1 << bits) - 1;
+        uint256 m = type(uint256).max >> (256 - bits);
         l[0] = s0 & m;
         l[1] = s1 & m;
         l[2] = s2 & m;
