@@ -29,9 +29,10 @@ contract P384FieldTest is Test {
 
     /// value mod p by MODEXP(value, 1, p).
     function _modP(bytes memory value) private view returns (uint256 hi, uint256 lo) {
-        bytes memory input =
         // forge-lint: disable-next-line(unsafe-typecast)
-        abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), uint128(P_HI), P_LO); // P_HI < 2^128
+        uint128 pHi = uint128(P_HI); // P_HI < 2^128
+        bytes memory input =
+            abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), pHi, P_LO);
         (bool ok, bytes memory out) = address(5).staticcall(input);
         require(ok && out.length == 48, "modexp");
         assembly {
