@@ -1184,6 +1184,29 @@ library P384 {
                 z := iszero(or(hi, lo))
             }
 
+            /// a ≡ 0 (mod p) for a value below 3p (sums of at most a few carried elements): after a carry chain
+            /// the limbs must spell 0, p or 2p. Cheaper than `fiszero` when the answer is expected to be yes.
+            function fiszero3(a) -> z {
+                let m := 0xffffffffffffffffffffffff
+                let l0 := mload(a)
+                let l1 := add(mload(add(a, 32)), shr(96, l0))
+                let l2 := add(mload(add(a, 64)), shr(96, l1))
+                let l3 := add(mload(add(a, 96)), shr(96, l2))
+                l0 := and(l0, m)
+                l1 := and(l1, m)
+                l2 := and(l2, m)
+                switch l3
+                case 0 { z := iszero(or(or(l0, l1), l2)) }
+                case 0xffffffffffffffffffffffff {
+                    // p in 96-bit limbs, low to high
+                    z := and(and(eq(l0, 0xffffffff), eq(l1, 0xfffffffffffffffeffffffff)), eq(l2, m))
+                }
+                case 0x1ffffffffffffffffffffffff {
+                    // 2p
+                    z := and(and(eq(l0, 0x1fffffffe), eq(l1, 0xfffffffffffffffdfffffffe)), eq(l2, m))
+                }
+            }
+
             // ---- group law, Jacobian coordinates (X at p, Y at p + 128, Z at p + 256), a = -3.
 
             /// "dbl-2001-b" (Bernstein-Lange EFD, 3M + 5S): δ = Z², γ = Y², β = X·γ, α = 3(X - δ)(X + δ),
@@ -1325,16 +1348,6 @@ library P384 {
                 mstore(add(r, 96), and(r3, m))
             }
 
-            /// λ (48 bytes big-endian at p) in limb form at r.
-            function loadslope(r, p) {
-                let hi := shr(128, mload(p))
-                let lo := mload(add(p, 16))
-                mstore(r, and(lo, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
-                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
-                mstore(add(r, 96), shr(32, hi))
-            }
-
             /// Affine doubling of (x, y) at p with slope λ at l, checked: 2λy ≡ 3x² - 3. Then x' = λ² - 2x,
             /// y' = λ(x - x') - y. Temporaries at t (3 elements). Returns 0 if the check fails.
             function tdbl(p, l, t) -> ok {
@@ -1345,8 +1358,8 @@ library P384 {
                 fsqr(a1, p)
                 fmul(a2, l, y)
                 flin(a2, a2, 2, a1, 3) // 2λy - 3x²
-                mstore(a2, add(mload(a2), 3)) // + 3: limb 0 stays far below 2^250
-                if iszero(fiszero(a2)) { leave }
+                mstore(a2, add(mload(a2), 3)) // + 3: the value stays below 2^384 + 2^291 < 3p
+                if iszero(fiszero3(a2)) { leave }
                 fsqr(a2, l)
                 flin(nx, a2, 1, p, 2) // λ² - 2x
                 fsubl(a1, p, nx)
@@ -1365,8 +1378,8 @@ library P384 {
                 fsubl(a1, a, p) // xT - x
                 if fiszero(a1) { leave }
                 fmulsub(add(a, 128), a2, l, a1) // λ(xT - x) - yT
-                fadd(a2, a2, y) // + y
-                if iszero(fiszero(a2)) { leave }
+                fadd(a2, a2, y) // + y: two carried elements, below 2^385 + 2^291 < 3p
+                if iszero(fiszero3(a2)) { leave }
                 fsqr(a2, l)
                 fsub2(nx, a2, p, a) // λ² - x - xT
                 fsubl(a1, p, nx)
@@ -1379,7 +1392,13 @@ library P384 {
             function nextslope(desc, l) -> ok {
                 let sp := mload(add(desc, 128))
                 if gt(add(sp, 48), mload(add(desc, 160))) { leave }
-                loadslope(l, sp)
+                // λ, 48 bytes big-endian, in limb form (any value below 2^384: limbs below 2^96).
+                let hi := shr(128, mload(sp))
+                let lo := mload(add(sp, 16))
+                mstore(l, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(l, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(l, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(l, 96), shr(32, hi))
                 mstore(add(desc, 128), add(sp, 48))
                 ok := 1
             }
