@@ -1303,24 +1303,6 @@ library P384 {
                 }
             }
 
-            /// r = a + b - c as a + b + 2^10·p - c, carried like `fsub`. Needs c's limbs < 2^104.
-            function faddsub(r, a, b, c) {
-                let m := 0xffffffffffffffffffffffff
-                let r0 := sub(add(add(mload(a), mload(b)), SUB_K0), mload(c))
-                let r1 :=
-                    add(sub(add(add(mload(add(a, 32)), mload(add(b, 32))), SUB_K1), mload(add(c, 32))), shr(96, r0))
-                let r2 :=
-                    add(sub(add(add(mload(add(a, 64)), mload(add(b, 64))), SUB_K2), mload(add(c, 64))), shr(96, r1))
-                let r3 :=
-                    add(sub(add(add(mload(add(a, 96)), mload(add(b, 96))), SUB_K3), mload(add(c, 96))), shr(96, r2))
-                let top := shr(96, r3)
-                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, m))
-                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, m))
-                mstore(add(r, 96), and(r3, m))
-            }
-
             /// r = a - b - c as a + 2^11·p - b - c, carried like `fsub`. Needs b's and c's limbs < 2^104.
             function fsub2(r, a, b, c) {
                 let m := 0xffffffffffffffffffffffff
