@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {LCPClientFixture} from "./utils/LCPClientFixture.sol";
+import {ILCPMessages} from "../src/interfaces/ILCPMessages.sol";
+
+/// @notice Gas of the hot paths, one call per test so `forge snapshot` and `vm.snapshotGasLastCall`
+///         (snapshots/*.json) record exactly that call. Messages are built in setUp; each test function
+///         is its own transaction, so the client's storage is cold as on chain.
+abstract contract LCPClientGasBase is LCPClientFixture {
+    bytes internal updateMessage;
+    bytes internal updateSignatures;
+    bytes internal storageMessage;
+    bytes internal storageSignatures;
+    bytes internal receiptMessage;
+    bytes internal receiptSignatures;
+    bytes internal accountMessage;
+    bytes internal accountSignatures;
+
+    uint256 internal constant BATCH_SIZE = 100;
+
+    function _threshold() internal pure virtual returns (uint8);
+
+    function setUp() public {
+        uint8 t = _threshold();
+        _deploy(t, t);
+        bytes32 s1 = _init(t);
+
+        updateMessage = _updateMessage(_update(s1, keccak256("s2"), 6464, BLOCK2, HASH2));
+        updateSignatures = _signN(updateMessage, t);
+
+        storageMessage =
+            _message(ILCPMessages.MessageType.StorageClaim, abi.encode(_storage(BLOCK1, HASH1, bytes32(uint256(9)))));
+        storageSignatures = _signN(storageMessage, t);
+
+        receiptMessage = _message(ILCPMessages.MessageType.ReceiptLogClaim, abi.encode(_receipt(BLOCK1, HASH1)));
+        receiptSignatures = _signN(receiptMessage, t);
+
+        accountMessage = _message(ILCPMessages.MessageType.AccountClaim, abi.encode(_account(BLOCK1, HASH1)));
+        accountSignatures = _signN(accountMessage, t);
+
+    }
+
+    function _name(string memory what) internal pure returns (string memory) {
+        return string.concat(what, _threshold() == 1 ? " (1 of 1)" : " (2 of 2)");
+    }
+
+    function testGasUpdateState() public {
+        client.updateState(updateMessage, updateSignatures);
+        vm.snapshotGasLastCall(_name("updateState"));
+    }
+
+    function testGasVerifyStorage() public {
+        client.verifyStorage(storageMessage, storageSignatures);
+        vm.snapshotGasLastCall(_name("verifyStorage"));
+    }
+
+    function testGasVerifyReceiptLog() public {
+        client.verifyReceiptLog(receiptMessage, receiptSignatures);
+        vm.snapshotGasLastCall(_name("verifyReceiptLog"));
+    }
+
+    function testGasVerifyAccount() public {
+        client.verifyAccount(accountMessage, accountSignatures);
+        vm.snapshotGasLastCall(_name("verifyAccount"));
+    }
+
+    function testGasVerifyStorageBatch100() public {
+        // Built here in memory: storing 100 claims and 700 proof nodes in setUp would exceed the gas cap.
+        ILCPMessages.StorageClaim[] memory claims = new ILCPMessages.StorageClaim[](BATCH_SIZE);
+        uint256[] memory indices = new uint256[](BATCH_SIZE);
+        bytes32[] memory leaves = new bytes32[](BATCH_SIZE);
+        for (uint256 i; i < BATCH_SIZE; ++i) {
+            claims[i] = _storage(BLOCK1, HASH1, bytes32(i));
+            indices[i] = i;
+            leaves[i] = _storageLeaf(claims[i]);
+        }
+        (bytes32 root, bytes32[] memory proofs) = _tree(leaves);
+        bytes memory message = _message(
+            ILCPMessages.MessageType.BatchClaims,
+            abi.encode(ILCPMessages.BatchClaims(BLOCK1, HASH1, uint32(BATCH_SIZE), root))
+        );
+        bytes memory signatures = _signN(message, _threshold());
+        client.verifyStorageBatch(message, signatures, claims, indices, proofs);
+        uint256 gasUsed = vm.snapshotGasLastCall(_name("verifyStorageBatch x100"));
+        vm.snapshotValue(_name("verifyStorageBatch per claim"), gasUsed / BATCH_SIZE);
+    }
+}
+
+contract LCPClientGas1of1Test is LCPClientGasBase {
+    function _threshold() internal pure override returns (uint8) {
+        return 1;
+    }
+}
+
+contract LCPClientGas2of2Test is LCPClientGasBase {
+    function _threshold() internal pure override returns (uint8) {
+        return 2;
+    }
+}
