@@ -38,7 +38,6 @@ abstract contract LCPClientGasBase is LCPClientFixture {
 
         accountMessage = _message(ILCPMessages.MessageType.AccountClaim, abi.encode(_account(BLOCK1, HASH1)));
         accountSignatures = _signN(accountMessage, t);
-
     }
 
     function _name(string memory what) internal pure returns (string memory) {
