@@ -340,10 +340,10 @@ contract LCPClient is ILCPClient {
         Config memory cfg = _config;
         if (cfg.frozen) revert ClientFrozen();
         if (stateId != bytes32(0)) revert AlreadyInitialized(stateId);
-        ILCPMessages.UpdateState memory u = _verifiedUpdate(message, signatures, cfg.threshold);
+        (ILCPMessages.UpdateState memory u, bytes32 digest) = _verifiedUpdate(message, signatures, cfg.threshold);
         if (u.prevStateId != bytes32(0)) revert StateDiscontinuity(u.prevStateId, bytes32(0));
         if (u.finalizedBeaconRoot != trustedRoot) revert TrustedRootMismatch(u.finalizedBeaconRoot, trustedRoot);
-        _apply(u, cfg, keccak256(message));
+        _apply(u, cfg, digest);
         emit Initialized(u.postStateId, trustedRoot, u.finalizedSlot);
     }
 
@@ -358,9 +358,9 @@ contract LCPClient is ILCPClient {
         if (cfg.frozen) revert ClientFrozen();
         bytes32 current = stateId;
         if (current == bytes32(0)) revert NotInitialized();
-        ILCPMessages.UpdateState memory u = _verifiedUpdate(message, signatures, cfg.threshold);
+        (ILCPMessages.UpdateState memory u, bytes32 digest) = _verifiedUpdate(message, signatures, cfg.threshold);
         if (u.prevStateId != current) revert StateDiscontinuity(u.prevStateId, current);
-        _apply(u, cfg, keccak256(message));
+        _apply(u, cfg, digest);
     }
 
     /// @notice Freezes the client given two threshold-signed `UpdateState`s that cannot both be true:
@@ -375,8 +375,8 @@ contract LCPClient is ILCPClient {
     ) external {
         Config memory cfg = _config;
         if (cfg.frozen) revert ClientFrozen();
-        ILCPMessages.UpdateState memory a = _verifiedUpdate(messageA, signaturesA, cfg.threshold);
-        ILCPMessages.UpdateState memory b = _verifiedUpdate(messageB, signaturesB, cfg.threshold);
+        (ILCPMessages.UpdateState memory a, bytes32 digestA) = _verifiedUpdate(messageA, signaturesA, cfg.threshold);
+        (ILCPMessages.UpdateState memory b, bytes32 digestB) = _verifiedUpdate(messageB, signaturesB, cfg.threshold);
         bool sameSlotConflict = a.finalizedSlot == b.finalizedSlot
             && (a.finalizedBeaconRoot != b.finalizedBeaconRoot
                 || a.blockNumber != b.blockNumber
@@ -387,16 +387,17 @@ contract LCPClient is ILCPClient {
         bool sameBlockConflict = a.blockNumber == b.blockNumber && a.blockHash != b.blockHash;
         if (!sameSlotConflict && !sameBlockConflict) revert NoConflict(a.finalizedSlot, b.finalizedSlot);
         _config.frozen = true;
-        emit Frozen(a.finalizedSlot, a.blockNumber, keccak256(messageA), keccak256(messageB));
+        emit Frozen(a.finalizedSlot, a.blockNumber, digestA, digestB);
     }
 
     function _verifiedUpdate(bytes calldata message, bytes calldata signatures, uint8 threshold)
         internal
         view
-        returns (ILCPMessages.UpdateState memory u)
+        returns (ILCPMessages.UpdateState memory u, bytes32 digest)
     {
         LCPMessages.checkHeader(message, ILCPMessages.MessageType.UpdateState, block.chainid, address(this));
-        _verifySignatures(LCPMessages.digest(message), signatures, threshold);
+        digest = LCPMessages.digest(message);
+        _verifySignatures(digest, signatures, threshold);
         u = LCPMessages.decodeUpdateState(message);
         if (u.postStateId == bytes32(0)) revert ZeroPostState();
     }
@@ -415,10 +416,16 @@ contract LCPClient is ILCPClient {
             cfg.latestTimestamp = u.timestamp;
             _config = cfg;
         }
-        bytes32 prev = stateId;
         stateId = u.postStateId;
         emit StateUpdated(
-            prev, u.postStateId, u.blockNumber, u.finalizedSlot, u.blockHash, u.stateRoot, u.receiptsRoot, u.timestamp
+            u.prevStateId,
+            u.postStateId,
+            u.blockNumber,
+            u.finalizedSlot,
+            u.blockHash,
+            u.stateRoot,
+            u.receiptsRoot,
+            u.timestamp
         );
     }
 
@@ -596,7 +603,8 @@ contract LCPClient is ILCPClient {
         }
         uint256 count = signatures.length / EnclaveSignatures.SIGNATURE_LENGTH;
         if (count < threshold) revert BelowThreshold(count, threshold);
-        address[] memory operators = new address[](count);
+        // Operators seen so far; a single signature needs no duplicate check (and no allocation).
+        address[] memory operators = new address[](count > 1 ? count : 0);
         address previous;
         for (uint256 i; i < count; ++i) {
             address signer = EnclaveSignatures.recover(digest, signatures, i);
@@ -606,10 +614,12 @@ contract LCPClient is ILCPClient {
             if (key.revoked) revert KeyRevoked(signer);
             // forge-lint: disable-next-line(block-timestamp) key expiry is judged by chain time
             if (block.timestamp >= key.expiry) revert KeyExpired(signer, key.expiry, block.timestamp);
-            for (uint256 j; j < i; ++j) {
-                if (operators[j] == key.operator) revert DuplicateOperator(key.operator);
+            if (count > 1) {
+                for (uint256 j; j < i; ++j) {
+                    if (operators[j] == key.operator) revert DuplicateOperator(key.operator);
+                }
+                operators[i] = key.operator;
             }
-            operators[i] = key.operator;
             previous = signer;
         }
     }

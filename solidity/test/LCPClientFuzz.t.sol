@@ -98,7 +98,7 @@ contract LCPClientFuzzTest is LCPClientFixture {
         assertEq(this.recover(digest, abi.encodePacked(r, s, v)), vm.addr(pk), "low-s recovers");
     }
 
-    function recover(bytes32 digest, bytes calldata sig) external pure returns (address) {
+    function recover(bytes32 digest, bytes calldata sig) external view returns (address) {
         return EnclaveSignatures.recover(digest, sig, 0);
     }
 

@@ -15,7 +15,7 @@ contract LCPMessagesHarness {
         uint256 chainId,
         address client,
         bytes calldata signature
-    ) external pure returns (address) {
+    ) external view returns (address) {
         LCPMessages.checkHeader(message, t, chainId, client);
         return EnclaveSignatures.recover(LCPMessages.digest(message), signature, 0);
     }

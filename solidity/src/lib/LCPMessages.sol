@@ -23,6 +23,7 @@ library LCPMessages {
     error WrongClient(address got, address expected);
     error ChainIdTooLarge(uint256 chainId);
     error MalformedBody(uint8 messageType, uint256 length);
+    error FieldOutOfRange(uint8 messageType, uint256 field);
 
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -63,7 +64,11 @@ library LCPMessages {
     {
         if (message.length < HEADER_LENGTH) revert MessageTooShort(message.length);
         bytes32 expected = header(messageType, chainId, client);
-        bytes32 got = bytes32(message[:HEADER_LENGTH]);
+        bytes32 got;
+        assembly ("memory-safe") {
+            // The first calldata word of the message (length checked above).
+            got := calldataload(message.offset)
+        }
         if (got == expected) return;
         uint8 version = uint8(message[0]);
         if (version != VERSION) revert UnsupportedVersion(version, VERSION);
@@ -77,48 +82,98 @@ library LCPMessages {
     }
 
     /// @notice The digest the enclave signs: keccak256 over header and body.
-    function digest(bytes calldata message) internal pure returns (bytes32) {
-        return keccak256(message);
+    function digest(bytes calldata message) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            // keccak256 over the message copied to unallocated memory at the free-memory pointer
+            // (the pointer is not moved: the copy is scratch). Measured ~100 gas under `keccak256(message)`.
+            let m := mload(0x40)
+            calldatacopy(m, message.offset, message.length)
+            h := keccak256(m, message.length)
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
                                  BODIES
     //////////////////////////////////////////////////////////////*/
 
-    function body(bytes calldata message, ILCPMessages.MessageType messageType, uint256 fixedLength)
+    /// @dev Requires the body to be exactly `fixedLength` bytes.
+    function checkBodyLength(bytes calldata message, ILCPMessages.MessageType messageType, uint256 fixedLength)
         private
         pure
-        returns (bytes calldata b)
     {
-        b = message[HEADER_LENGTH:];
-        if (fixedLength != 0 && b.length != fixedLength) revert MalformedBody(uint8(messageType), b.length);
+        if (message.length < HEADER_LENGTH) revert MessageTooShort(message.length);
+        uint256 length = message.length - HEADER_LENGTH;
+        if (length != fixedLength) revert MalformedBody(uint8(messageType), length);
     }
 
-    function decodeUpdateState(bytes calldata message) internal pure returns (ILCPMessages.UpdateState memory) {
-        return abi.decode(
-            body(message, ILCPMessages.MessageType.UpdateState, UPDATE_STATE_LENGTH), (ILCPMessages.UpdateState)
-        );
+    /// @dev ABI word `i` of the body. Callers checked the body length, so the read is in bounds.
+    function word(bytes calldata message, uint256 i) private pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := calldataload(add(message.offset, add(0x20, mul(i, 0x20))))
+        }
+    }
+
+    /// @dev Word `i` as a uint of `bits` bits: higher bits set is a malformed (non-ABI) encoding.
+    function uintWord(bytes calldata message, uint256 i, uint256 bits, ILCPMessages.MessageType t)
+        private
+        pure
+        returns (uint256 w)
+    {
+        w = word(message, i);
+        if (bits < 256 && w >> bits != 0) revert FieldOutOfRange(uint8(t), i);
+    }
+
+    // Fixed-size bodies are read word by word from calldata (measured ~100 gas under `abi.decode` for a
+    // StorageClaim; an all-assembly decoder saved only ~180 more, not worth the readability). The range
+    // checks are those `abi.decode` applies: uint64/uint32/address/bool words have their upper bits zero.
+
+    function decodeUpdateState(bytes calldata message) internal pure returns (ILCPMessages.UpdateState memory u) {
+        ILCPMessages.MessageType t = ILCPMessages.MessageType.UpdateState;
+        checkBodyLength(message, t, UPDATE_STATE_LENGTH);
+        u.prevStateId = bytes32(word(message, 0));
+        u.postStateId = bytes32(word(message, 1));
+        u.finalizedSlot = uint64(uintWord(message, 2, 64, t));
+        u.finalizedBeaconRoot = bytes32(word(message, 3));
+        u.blockNumber = uint64(uintWord(message, 4, 64, t));
+        u.blockHash = bytes32(word(message, 5));
+        u.stateRoot = bytes32(word(message, 6));
+        u.receiptsRoot = bytes32(word(message, 7));
+        u.timestamp = uint64(uintWord(message, 8, 64, t));
     }
 
     function decodeReceiptLogClaim(bytes calldata message) internal pure returns (ILCPMessages.ReceiptLogClaim memory) {
-        return abi.decode(body(message, ILCPMessages.MessageType.ReceiptLogClaim, 0), (ILCPMessages.ReceiptLogClaim));
+        return abi.decode(message[HEADER_LENGTH:], (ILCPMessages.ReceiptLogClaim));
     }
 
-    function decodeStorageClaim(bytes calldata message) internal pure returns (ILCPMessages.StorageClaim memory) {
-        return abi.decode(
-            body(message, ILCPMessages.MessageType.StorageClaim, STORAGE_CLAIM_LENGTH), (ILCPMessages.StorageClaim)
-        );
+    function decodeStorageClaim(bytes calldata message) internal pure returns (ILCPMessages.StorageClaim memory c) {
+        ILCPMessages.MessageType t = ILCPMessages.MessageType.StorageClaim;
+        checkBodyLength(message, t, STORAGE_CLAIM_LENGTH);
+        c.blockNumber = uint64(uintWord(message, 0, 64, t));
+        c.blockHash = bytes32(word(message, 1));
+        c.account = address(uint160(uintWord(message, 2, 160, t)));
+        c.slot = bytes32(word(message, 3));
+        c.value = bytes32(word(message, 4));
     }
 
-    function decodeAccountClaim(bytes calldata message) internal pure returns (ILCPMessages.AccountClaim memory) {
-        return abi.decode(
-            body(message, ILCPMessages.MessageType.AccountClaim, ACCOUNT_CLAIM_LENGTH), (ILCPMessages.AccountClaim)
-        );
+    function decodeAccountClaim(bytes calldata message) internal pure returns (ILCPMessages.AccountClaim memory c) {
+        ILCPMessages.MessageType t = ILCPMessages.MessageType.AccountClaim;
+        checkBodyLength(message, t, ACCOUNT_CLAIM_LENGTH);
+        c.blockNumber = uint64(uintWord(message, 0, 64, t));
+        c.blockHash = bytes32(word(message, 1));
+        c.account = address(uint160(uintWord(message, 2, 160, t)));
+        c.exists = uintWord(message, 3, 1, t) == 1;
+        c.nonce = uint64(uintWord(message, 4, 64, t));
+        c.balance = word(message, 5);
+        c.storageRoot = bytes32(word(message, 6));
+        c.codeHash = bytes32(word(message, 7));
     }
 
-    function decodeBatchClaims(bytes calldata message) internal pure returns (ILCPMessages.BatchClaims memory) {
-        return abi.decode(
-            body(message, ILCPMessages.MessageType.BatchClaims, BATCH_CLAIMS_LENGTH), (ILCPMessages.BatchClaims)
-        );
+    function decodeBatchClaims(bytes calldata message) internal pure returns (ILCPMessages.BatchClaims memory c) {
+        ILCPMessages.MessageType t = ILCPMessages.MessageType.BatchClaims;
+        checkBodyLength(message, t, BATCH_CLAIMS_LENGTH);
+        c.blockNumber = uint64(uintWord(message, 0, 64, t));
+        c.blockHash = bytes32(word(message, 1));
+        c.leafCount = uint32(uintWord(message, 2, 32, t));
+        c.root = bytes32(word(message, 3));
     }
 }

@@ -20,21 +20,71 @@ library MerkleClaims {
     /// @dev 2^16 leaves, depth 16 (the Rust `MAX_BATCH_LEAVES`; a larger batch would not fit one transaction).
     uint256 internal constant MAX_BATCH_LEAVES = 1 << 16;
 
-    function receiptLogLeaf(ILCPMessages.ReceiptLogClaim calldata claim) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(uint8(0), ILCPMessages.MessageType.ReceiptLogClaim, abi.encode(claim)));
+    /// @notice Leaf of a receipt-log claim (dynamic: hashed through `abi.encode`).
+    function receiptLogLeaf(ILCPMessages.ReceiptLogClaim calldata claim) internal pure returns (bytes32 h) {
+        uint256 fmp;
+        assembly ("memory-safe") {
+            fmp := mload(0x40)
+        }
+        h = keccak256(abi.encodePacked(uint8(0), ILCPMessages.MessageType.ReceiptLogClaim, abi.encode(claim)));
+        assembly ("memory-safe") {
+            // Release the encoding buffer: nothing allocated above is used again, and a 100-claim batch
+            // would otherwise pay quadratic memory expansion for dead copies.
+            mstore(0x40, fmp)
+        }
     }
 
-    function storageLeaf(ILCPMessages.StorageClaim calldata claim) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(uint8(0), ILCPMessages.MessageType.StorageClaim, abi.encode(claim)));
+    /// @notice Leaf of a storage claim.
+    function storageLeaf(ILCPMessages.StorageClaim calldata claim) internal pure returns (bytes32 h) {
+        h = staticLeaf(ILCPMessages.MessageType.StorageClaim, claimOffset(claim), 5 * 32);
     }
 
-    function accountLeaf(ILCPMessages.AccountClaim calldata claim) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(uint8(0), ILCPMessages.MessageType.AccountClaim, abi.encode(claim)));
+    /// @notice Leaf of an account claim.
+    function accountLeaf(ILCPMessages.AccountClaim calldata claim) internal pure returns (bytes32 h) {
+        uint256 offset;
+        assembly ("memory-safe") {
+            offset := claim
+        }
+        h = staticLeaf(ILCPMessages.MessageType.AccountClaim, offset, 8 * 32);
+    }
+
+    function claimOffset(ILCPMessages.StorageClaim calldata claim) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := claim
+        }
+    }
+
+    /// @dev keccak256(0x00 ‖ claimType ‖ calldata[offset : offset + size]). A static struct in calldata
+    ///      IS its ABI encoding, so this equals hashing `abi.encode(claim)` without allocating. Dirty
+    ///      (non-canonical) words hash to a different leaf than the enclave signed, so they fail the proof.
+    function staticLeaf(ILCPMessages.MessageType claimType, uint256 offset, uint256 size)
+        private
+        pure
+        returns (bytes32 h)
+    {
+        assembly ("memory-safe") {
+            // Build the preimage in unallocated memory at the free-memory pointer (not moved).
+            let m := mload(0x40)
+            mstore8(m, 0x00)
+            mstore8(add(m, 1), claimType)
+            calldatacopy(add(m, 2), offset, size)
+            h := keccak256(m, add(size, 2))
+        }
     }
 
     /// @notice keccak256(0x01 ‖ left ‖ right).
-    function nodeHash(bytes32 left, bytes32 right) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(bytes1(0x01), left, right));
+    function nodeHash(bytes32 left, bytes32 right) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            // The 65-byte preimage spans scratch space 0x00..0x40 and the first byte of the
+            // free-memory pointer word at 0x40, which is saved and restored. Measured: the
+            // abi.encodePacked version allocated 97 bytes per node (quadratic memory cost in batches).
+            let fmp := mload(0x40)
+            mstore8(0x00, 0x01)
+            mstore(0x01, left)
+            mstore(0x21, right)
+            h := keccak256(0x00, 0x41)
+            mstore(0x40, fmp)
+        }
     }
 
     /// @notice ceil(log2(leafCount)) for 1 ≤ leafCount ≤ MAX_BATCH_LEAVES.
@@ -55,9 +105,29 @@ library MerkleClaims {
     ) internal pure {
         if (index >= leafCount) revert LeafIndexOutOfRange(index, leafCount);
         if (proof.length != treeDepth) revert ProofLength(proof.length, treeDepth);
-        bytes32 h = leaf;
-        for (uint256 i; i < treeDepth; ++i) {
-            h = ((index >> i) & 1) == 1 ? nodeHash(proof[i], h) : nodeHash(h, proof[i]);
+        bytes32 h;
+        assembly ("memory-safe") {
+            // Fold the proof into the leaf: at level i the running hash is the right child when bit i of
+            // `index` is set. The preimage 0x01 ‖ left ‖ right (65 bytes) lives in scratch space 0x00..0x41;
+            // byte 0x40 belongs to the free-memory pointer word, saved before and restored after.
+            // Measured: ~330 gas per level as Solidity calling nodeHash, ~60 here (see NOTES).
+            let fmp := mload(0x40)
+            mstore8(0x00, 0x01)
+            h := leaf
+            for { let i := 0 } lt(i, treeDepth) { i := add(i, 1) } {
+                let sibling := calldataload(add(proof.offset, shl(5, i)))
+                switch and(shr(i, index), 1)
+                case 0 {
+                    mstore(0x01, h)
+                    mstore(0x21, sibling)
+                }
+                default {
+                    mstore(0x01, sibling)
+                    mstore(0x21, h)
+                }
+                h := keccak256(0x00, 0x41)
+            }
+            mstore(0x40, fmp)
         }
         if (h != root) revert RootMismatch(h, root);
     }
