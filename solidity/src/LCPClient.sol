@@ -536,6 +536,36 @@ contract LCPClient is ILCPClient {
     }
 
     /// @inheritdoc ILCPClient
+    function verifyStorageBatchAll(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.StorageClaim[] calldata claims
+    ) external view returns (ILCPMessages.BatchClaims memory batch) {
+        batch = _verifiedBatchHeader(message, signatures);
+        bytes32[] memory leaves = new bytes32[](claims.length);
+        for (uint256 i; i < claims.length; ++i) {
+            _checkClaimBlock(claims[i].blockNumber, claims[i].blockHash, batch);
+            leaves[i] = MerkleClaims.storageLeaf(claims[i]);
+        }
+        MerkleClaims.verifyAll(batch.root, batch.leafCount, leaves);
+    }
+
+    /// @inheritdoc ILCPClient
+    function verifyReceiptLogBatchAll(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.ReceiptLogClaim[] calldata claims
+    ) external view returns (ILCPMessages.BatchClaims memory batch) {
+        batch = _verifiedBatchHeader(message, signatures);
+        bytes32[] memory leaves = new bytes32[](claims.length);
+        for (uint256 i; i < claims.length; ++i) {
+            _checkClaimBlock(claims[i].blockNumber, claims[i].blockHash, batch);
+            leaves[i] = MerkleClaims.receiptLogLeaf(claims[i]);
+        }
+        MerkleClaims.verifyAll(batch.root, batch.leafCount, leaves);
+    }
+
+    /// @inheritdoc ILCPClient
     function blockHashOf(uint64 blockNumber) external view returns (bytes32) {
         return _blockHashes[blockNumber];
     }
@@ -567,13 +597,21 @@ contract LCPClient is ILCPClient {
         uint256 indices,
         uint256 proofs
     ) internal view returns (ILCPMessages.BatchClaims memory batch, uint256 depth) {
-        _verifyClaimMessage(message, signatures, ILCPMessages.MessageType.BatchClaims);
-        batch = LCPMessages.decodeBatchClaims(message);
-        _checkBlock(batch.blockNumber, batch.blockHash);
+        batch = _verifiedBatchHeader(message, signatures);
         depth = MerkleClaims.depth(batch.leafCount);
         if (claims != indices || proofs != claims * depth) {
             revert BatchArrayLengths(claims, indices, proofs, claims * depth);
         }
+    }
+
+    function _verifiedBatchHeader(bytes calldata message, bytes calldata signatures)
+        internal
+        view
+        returns (ILCPMessages.BatchClaims memory batch)
+    {
+        _verifyClaimMessage(message, signatures, ILCPMessages.MessageType.BatchClaims);
+        batch = LCPMessages.decodeBatchClaims(message);
+        _checkBlock(batch.blockNumber, batch.blockHash);
     }
 
     function _checkBlock(uint64 blockNumber, bytes32 blockHash) internal view {

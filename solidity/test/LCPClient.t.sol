@@ -584,6 +584,48 @@ contract LCPClientTest is LCPClientFixture {
         client.verifyStorageBatch(m, sigs, claims, indices, proofs);
     }
 
+    function testStorageBatchAllWithoutProofs() public {
+        _init(2);
+        for (uint256 n = 1; n <= 9; ++n) {
+            (bytes memory m, bytes memory sigs, ILCPMessages.StorageClaim[] memory claims,,) = _batch(n);
+            ILCPMessages.BatchClaims memory b = client.verifyStorageBatchAll(m, sigs, claims);
+            assertEq(b.leafCount, n, "leaf count");
+        }
+        (bytes memory m5, bytes memory sigs5, ILCPMessages.StorageClaim[] memory five,,) = _batch(5);
+        ILCPMessages.StorageClaim[] memory four = new ILCPMessages.StorageClaim[](4);
+        for (uint256 i; i < 4; ++i) {
+            four[i] = five[i];
+        }
+        vm.expectRevert(abi.encodeWithSelector(MerkleClaims.IncompleteBatch.selector, 4, 5));
+        client.verifyStorageBatchAll(m5, sigs5, four);
+        // Swapping two claims changes the root: order is part of what was signed.
+        (five[0], five[1]) = (five[1], five[0]);
+        ILCPMessages.BatchClaims memory b5 = abi.decode(this.bodyOf(m5), (ILCPMessages.BatchClaims));
+        bytes32[] memory leaves = new bytes32[](5);
+        for (uint256 i; i < 5; ++i) {
+            leaves[i] = _storageLeaf(five[i]);
+        }
+        (bytes32 swappedRoot,) = _tree(leaves);
+        vm.expectRevert(abi.encodeWithSelector(MerkleClaims.RootMismatch.selector, swappedRoot, b5.root));
+        client.verifyStorageBatchAll(m5, sigs5, five);
+    }
+
+    function testReceiptLogBatchAll() public {
+        _init(2);
+        ILCPMessages.ReceiptLogClaim[] memory logs = new ILCPMessages.ReceiptLogClaim[](3);
+        bytes32[] memory leaves = new bytes32[](3);
+        for (uint256 i; i < 3; ++i) {
+            logs[i] = _receipt(BLOCK1, HASH1);
+            logs[i].logIndex = uint32(i);
+            leaves[i] = keccak256(abi.encodePacked(uint8(0), uint8(2), abi.encode(logs[i])));
+        }
+        (bytes32 root,) = _tree(leaves);
+        bytes memory m = _message(
+            ILCPMessages.MessageType.BatchClaims, abi.encode(ILCPMessages.BatchClaims(BLOCK1, HASH1, 3, root))
+        );
+        client.verifyReceiptLogBatchAll(m, _signN(m, 2), logs);
+    }
+
     function testReceiptAndAccountBatches() public {
         _init(2);
         ILCPMessages.ReceiptLogClaim[] memory logs = new ILCPMessages.ReceiptLogClaim[](2);

@@ -124,6 +124,17 @@ contract LCPClientFuzzTest is LCPClientFixture {
         }
     }
 
+    /// Folding all leaves in place gives the same root as the padded tree with per-leaf proofs.
+    function testFuzzVerifyAllMatchesPaddedTree(uint16 count) public pure {
+        uint256 n = bound(count, 1, 300);
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 k; k < n; ++k) {
+            leaves[k] = keccak256(abi.encode(k));
+        }
+        (bytes32 root,) = _tree(leaves);
+        MerkleClaims.verifyAll(root, n, leaves);
+    }
+
     function verifyProof(bytes32 root, uint256 n, uint256 index, bytes32 leaf, bytes32[] calldata proof) external pure {
         MerkleClaims.verify(root, n, MerkleClaims.depth(n), index, leaf, proof);
     }

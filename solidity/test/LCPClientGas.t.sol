@@ -44,19 +44,36 @@ abstract contract LCPClientGasBase is LCPClientFixture {
         return string.concat(what, _threshold() == 1 ? " (1 of 1)" : " (2 of 2)");
     }
 
+    /// Transaction-level calldata cost of a call: EIP-2028 standard (4 per zero byte, 16 per non-zero)
+    /// and the EIP-7623 floor (10 per token, a non-zero byte being 4 tokens). A transaction pays
+    /// 21000 + max(standard + execution, floor).
+    function _calldata(string memory what, bytes memory data) internal {
+        uint256 zeros;
+        for (uint256 i; i < data.length; ++i) {
+            if (data[i] == 0) ++zeros;
+        }
+        uint256 nonZeros = data.length - zeros;
+        vm.snapshotValue(_name(string.concat(what, " calldata bytes")), data.length);
+        vm.snapshotValue(_name(string.concat(what, " calldata gas (EIP-2028)")), 4 * zeros + 16 * nonZeros);
+        vm.snapshotValue(_name(string.concat(what, " calldata floor (EIP-7623)")), 10 * (zeros + 4 * nonZeros));
+    }
+
     function testGasUpdateState() public {
         client.updateState(updateMessage, updateSignatures);
         vm.snapshotGasLastCall(_name("updateState"));
+        _calldata("updateState", abi.encodeCall(client.updateState, (updateMessage, updateSignatures)));
     }
 
     function testGasVerifyStorage() public {
         client.verifyStorage(storageMessage, storageSignatures);
         vm.snapshotGasLastCall(_name("verifyStorage"));
+        _calldata("verifyStorage", abi.encodeCall(client.verifyStorage, (storageMessage, storageSignatures)));
     }
 
     function testGasVerifyReceiptLog() public {
         client.verifyReceiptLog(receiptMessage, receiptSignatures);
         vm.snapshotGasLastCall(_name("verifyReceiptLog"));
+        _calldata("verifyReceiptLog", abi.encodeCall(client.verifyReceiptLog, (receiptMessage, receiptSignatures)));
     }
 
     function testGasVerifyAccount() public {
@@ -83,6 +100,31 @@ abstract contract LCPClientGasBase is LCPClientFixture {
         client.verifyStorageBatch(message, signatures, claims, indices, proofs);
         uint256 gasUsed = vm.snapshotGasLastCall(_name("verifyStorageBatch x100"));
         vm.snapshotValue(_name("verifyStorageBatch per claim"), gasUsed / BATCH_SIZE);
+        _calldata(
+            "verifyStorageBatch x100",
+            abi.encodeCall(client.verifyStorageBatch, (message, signatures, claims, indices, proofs))
+        );
+    }
+
+    function testGasVerifyStorageBatchAll100() public {
+        ILCPMessages.StorageClaim[] memory claims = new ILCPMessages.StorageClaim[](BATCH_SIZE);
+        bytes32[] memory leaves = new bytes32[](BATCH_SIZE);
+        for (uint256 i; i < BATCH_SIZE; ++i) {
+            claims[i] = _storage(BLOCK1, HASH1, bytes32(i));
+            leaves[i] = _storageLeaf(claims[i]);
+        }
+        (bytes32 root,) = _tree(leaves);
+        bytes memory message = _message(
+            ILCPMessages.MessageType.BatchClaims,
+            abi.encode(ILCPMessages.BatchClaims(BLOCK1, HASH1, uint32(BATCH_SIZE), root))
+        );
+        bytes memory signatures = _signN(message, _threshold());
+        client.verifyStorageBatchAll(message, signatures, claims);
+        uint256 gasUsed = vm.snapshotGasLastCall(_name("verifyStorageBatchAll x100"));
+        vm.snapshotValue(_name("verifyStorageBatchAll per claim"), gasUsed / BATCH_SIZE);
+        _calldata(
+            "verifyStorageBatchAll x100", abi.encodeCall(client.verifyStorageBatchAll, (message, signatures, claims))
+        );
     }
 }
 

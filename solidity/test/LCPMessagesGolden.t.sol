@@ -44,6 +44,10 @@ contract LCPMessagesHarness {
         return MerkleClaims.storageLeaf(c);
     }
 
+    function verifyAll(bytes32 root, uint256 leafCount, bytes32[] memory leaves) external pure {
+        MerkleClaims.verifyAll(root, leafCount, leaves);
+    }
+
     function verifyProof(bytes32 root, uint256 leafCount, uint256 index, bytes32 leaf, bytes32[] calldata proof)
         external
         pure
@@ -174,6 +178,7 @@ contract LCPMessagesGoldenTest is Test {
         ILCPMessages.BatchClaims memory b = h.batchClaims(g.message);
         assertEq(b.root, vm.parseJsonBytes32(g.json, ".fields.root"), "root");
         assertEq(b.leafCount, 3, "leaf count");
+        bytes32[] memory leaves = new bytes32[](b.leafCount);
         for (uint256 i; i < b.leafCount; ++i) {
             string memory item = string.concat(".fields.claims[", vm.toString(i), "]");
             ILCPMessages.StorageClaim memory c = ILCPMessages.StorageClaim({
@@ -185,11 +190,14 @@ contract LCPMessagesGoldenTest is Test {
             });
             bytes32 leaf = h.storageLeaf(c);
             assertEq(leaf, vm.parseJsonBytes32(g.json, string.concat(item, ".leaf")), "leaf hash");
+            leaves[i] = leaf;
             uint256 index = vm.parseJsonUint(g.json, string.concat(item, ".index"));
             h.verifyProof(
                 b.root, b.leafCount, index, leaf, vm.parseJsonBytes32Array(g.json, string.concat(item, ".proof"))
             );
         }
+        // The whole batch folds to the same root without proofs.
+        h.verifyAll(b.root, b.leafCount, leaves);
     }
 
     /// The golden header is the documented word for its own domain, and no other domain accepts it.

@@ -57,6 +57,22 @@ interface ILCPClient {
         bytes32[] calldata proofs
     ) external view returns (ILCPMessages.BatchClaims memory batch);
 
+    /// @notice Every storage claim of a signed `BatchClaims`, in leaf order (`claims.length == leafCount`):
+    ///         no proofs needed, the client rebuilds the root. The cheapest way to consume a whole batch,
+    ///         in calldata above all (proof nodes are incompressible, 40 gas a byte at the EIP-7623 floor).
+    function verifyStorageBatchAll(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.StorageClaim[] calldata claims
+    ) external view returns (ILCPMessages.BatchClaims memory batch);
+
+    /// @notice As `verifyStorageBatchAll`, for receipt-log claims.
+    function verifyReceiptLogBatchAll(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.ReceiptLogClaim[] calldata claims
+    ) external view returns (ILCPMessages.BatchClaims memory batch);
+
     /// @notice The stored hash of execution block `blockNumber` (zero when none is stored).
     function blockHashOf(uint64 blockNumber) external view returns (bytes32);
 }

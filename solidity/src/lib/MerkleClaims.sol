@@ -16,6 +16,7 @@ library MerkleClaims {
     error LeafIndexOutOfRange(uint256 index, uint256 leafCount);
     error ProofLength(uint256 got, uint256 expected);
     error RootMismatch(bytes32 got, bytes32 expected);
+    error IncompleteBatch(uint256 leaves, uint256 leafCount);
 
     /// @dev 2^16 leaves, depth 16 (the Rust `MAX_BATCH_LEAVES`; a larger batch would not fit one transaction).
     uint256 internal constant MAX_BATCH_LEAVES = 1 << 16;
@@ -130,5 +131,29 @@ library MerkleClaims {
             mstore(0x40, fmp)
         }
         if (h != root) revert RootMismatch(h, root);
+    }
+
+    /// @notice Reverts unless `leaves` (in index order) are ALL the leaves of the tree under `root`.
+    ///         Cheaper than one proof per leaf when a batch is consumed whole: no proof calldata, and
+    ///         `leafCount - 1` node hashes plus the padding instead of `leafCount × depth`.
+    /// @dev Overwrites `leaves` (the tree is folded in place). A missing right sibling at level k is the
+    ///      all-padding subtree, whose hash is Z_k (Z_0 = bytes32(0), Z_k = node(Z_{k-1}, Z_{k-1})),
+    ///      which is exactly the zero-padded tree of the Rust builder.
+    function verifyAll(bytes32 root, uint256 leafCount, bytes32[] memory leaves) internal pure {
+        if (leaves.length != leafCount) revert IncompleteBatch(leaves.length, leafCount);
+        depth(leafCount); // bounds leafCount
+        uint256 width = leaves.length;
+        bytes32 padding; // Z_k for the current level
+        while (width > 1) {
+            uint256 parents = (width + 1) / 2;
+            for (uint256 j; j < parents; ++j) {
+                uint256 left = 2 * j;
+                bytes32 right = left + 1 < width ? leaves[left + 1] : padding;
+                leaves[j] = nodeHash(leaves[left], right);
+            }
+            padding = nodeHash(padding, padding);
+            width = parents;
+        }
+        if (leaves[0] != root) revert RootMismatch(leaves[0], root);
     }
 }

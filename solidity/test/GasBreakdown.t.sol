@@ -7,6 +7,7 @@ import {LCPMessages} from "../src/lib/LCPMessages.sol";
 import {EnclaveSignatures} from "../src/lib/EnclaveSignatures.sol";
 import {MerkleClaims} from "../src/lib/MerkleClaims.sol";
 
+/// @notice One library step per function, so each call measures that step plus the ABI dispatch ("empty").
 contract Probe {
     function empty(bytes calldata, bytes calldata) external pure {}
 
@@ -47,7 +48,9 @@ contract Probe {
     }
 }
 
-contract GasProbeTest is LCPClientFixture {
+/// @notice Measurement, not a correctness test: the per-step gas figures (snapshots/GasBreakdownTest.json)
+///         behind the choice of which steps use assembly (NOTES-sol-lcpclient.md).
+contract GasBreakdownTest is LCPClientFixture {
     Probe p;
 
     function setUp() public {
@@ -55,7 +58,7 @@ contract GasProbeTest is LCPClientFixture {
         p = new Probe();
     }
 
-    function testProbe() public {
+    function testGasBreakdown() public {
         bytes memory m =
             _message(ILCPMessages.MessageType.StorageClaim, abi.encode(_storage(BLOCK1, HASH1, bytes32(uint256(9)))));
         bytes memory s = _signN(m, 1);
