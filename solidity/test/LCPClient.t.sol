@@ -234,6 +234,56 @@ contract LCPClientTest is LCPClientFixture {
         );
     }
 
+    function testKeyListIsBoundedAndPrunesDeadKeys() public {
+        client.setOperator(NEW_OPERATOR, true);
+        uint256 max = client.MAX_ENCLAVE_KEYS();
+        // Three keys from setUp; fill the list with live keys of NEW_OPERATOR.
+        for (uint256 i = 3; i < max; ++i) {
+            _registerNew(_attestation(0x1000 + i, NEW_OPERATOR));
+        }
+        assertEq(client.enclaveKeys().length, max, "full");
+        _expectRegisterRevert(
+            _attestation(0x2000, NEW_OPERATOR), abi.encodeWithSelector(LCPClient.TooManyEnclaveKeys.selector, max)
+        );
+        // A refresh of a listed key needs no new entry.
+        _registerNew(_attestation(0x1000 + 3, NEW_OPERATOR));
+        // Revoking one frees one entry at the next registration.
+        client.revokeEnclaveKey(vm.addr(0x1000 + 5));
+        _registerNew(_attestation(0x2000, NEW_OPERATOR));
+        assertEq(client.enclaveKeys().length, max, "pruned one, added one");
+        (,,, bool found) = _listed(vm.addr(0x1000 + 5));
+        assertFalse(found, "revoked key pruned");
+        // Once every key has expired, the list empties on the next registration.
+        vm.warp(LEAF_NOT_AFTER);
+        VerifiedAttestation memory a = _attestation(0x3000, NEW_OPERATOR);
+        a.leafNotAfter = uint64(LEAF_NOT_AFTER + 3 hours);
+        _registerNew(a);
+        assertEq(client.enclaveKeys().length, 1, "expired keys pruned");
+    }
+
+    function _listed(address key) internal view returns (address, uint64, bool, bool found) {
+        address[] memory list = client.enclaveKeys();
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == key) found = true;
+        }
+    }
+
+    function testThresholdChangeReachesExistingAndNewKeys() public {
+        bytes memory m = _updateMessage(_update(bytes32(0), keccak256("s1"), 6400, BLOCK1, HASH1));
+        client.setThreshold(3);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.BelowThreshold.selector, 2, 3));
+        client.initialize(m, _signN(m, 2));
+        // A key registered after the change carries the new threshold too.
+        client.setOperator(NEW_OPERATOR, true);
+        _registerNew(_attestation(NEW_KEY, NEW_OPERATOR));
+        bytes memory one = _sig(NEW_KEY, m);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.BelowThreshold.selector, 1, 3));
+        client.initialize(m, one);
+        client.setThreshold(1);
+        client.initialize(m, one);
+        assertEq(client.stateId(), keccak256("s1"), "initialised by the new key alone");
+    }
+
     function testComputeMeasurementMatchesConcatenation() public view {
         assertEq(client.computeMeasurement(_pcr(0xa0), _pcr(0xa1), _pcr(0xa2), ""), _measurement(), "no pcr8");
     }
