@@ -183,6 +183,29 @@ pub fn verify_proof(
     Ok(())
 }
 
+/// Checks that `leaves` are ALL the leaves, in order, of the batch committed to by `root` (what
+/// `LCPClient.verifyStorageBatchAll` does: no proofs, the root is rebuilt).
+///
+/// # Errors
+/// [`Error::BatchSize`] when `leaves.len() != leaf_count` or out of bounds, [`Error::RootMismatch`].
+pub fn verify_all(root_expected: B256, leaf_count: u64, leaves: &[B256]) -> Result<(), Error> {
+    let got_count = u64::try_from(leaves.len()).unwrap_or(u64::MAX);
+    if got_count != leaf_count {
+        return Err(Error::BatchSize {
+            got: got_count,
+            max: leaf_count,
+        });
+    }
+    let got = root(leaves)?;
+    if got != root_expected {
+        return Err(Error::RootMismatch {
+            got,
+            expected: root_expected,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +222,23 @@ mod tests {
                 value: B256::repeat_byte(2),
             })
             .collect()
+    }
+
+    #[test]
+    fn verify_all_needs_every_leaf_in_order() {
+        let leaves: Vec<B256> = claims(5).iter().map(leaf_hash).collect();
+        let r = root(&leaves).unwrap();
+        assert_eq!(verify_all(r, 5, &leaves), Ok(()));
+        assert_eq!(
+            verify_all(r, 5, &leaves[..4]),
+            Err(Error::BatchSize { got: 4, max: 5 })
+        );
+        let mut swapped = leaves.clone();
+        swapped.swap(0, 1);
+        assert!(matches!(
+            verify_all(r, 5, &swapped),
+            Err(Error::RootMismatch { .. })
+        ));
     }
 
     #[test]
