@@ -81,7 +81,8 @@ pub trait KeyRegistry {
     fn enclave_key(&self, key: Address) -> Option<RegisteredKey>;
 }
 
-/// Checks a signature list over `digest` the way `LCPClient` does and returns the signers:
+/// Checks a signature list over `digest` the way `LCPClient` does (same checks, same order) and
+/// returns the signers:
 /// at least `threshold` signatures; every one valid, from a registered key not expired at `now`;
 /// signers in strictly ascending address order (so no key counts twice); operators pairwise distinct
 /// (so the threshold counts operators, not keys).
@@ -98,11 +99,10 @@ pub fn verify_signatures(
     now: UnixSeconds,
 ) -> Result<Vec<Address>, Error> {
     let list = split_signatures(signatures)?;
-    if list.len() < threshold || list.is_empty() {
-        return Err(Error::BelowThreshold {
-            got: list.len(),
-            threshold,
-        });
+    // Same order of checks as `LCPClient._verifySignatures`, so both report the same first error:
+    // an empty list up front, the threshold once the first signer is known to be valid.
+    if list.is_empty() {
+        return Err(Error::BelowThreshold { got: 0, threshold });
     }
     let mut signers: Vec<Address> = Vec::with_capacity(list.len());
     let mut operators: Vec<Address> = Vec::with_capacity(list.len());
@@ -121,6 +121,12 @@ pub fn verify_signatures(
                 signer,
                 expiry: key.expiry,
                 now,
+            });
+        }
+        if index == 0 && list.len() < threshold {
+            return Err(Error::BelowThreshold {
+                got: list.len(),
+                threshold,
             });
         }
         if operators.contains(&key.operator) {
