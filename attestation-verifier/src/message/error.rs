@@ -216,4 +216,58 @@ pub enum Error {
         /// Batch block hash.
         expected_hash: B256,
     },
+    /// `public_key` is not 65-byte uncompressed SEC1 (`0x04 ‖ x ‖ y`).
+    #[error("public_key is {len} bytes, expected 65-byte uncompressed SEC1")]
+    PublicKeyFormat {
+        /// Length received.
+        len: usize,
+    },
+    /// `user_data` has the wrong length.
+    #[error("user_data is {got} bytes, expected {expected}")]
+    UserDataLength {
+        /// Length received.
+        got: usize,
+        /// The layout's length.
+        expected: usize,
+    },
+    /// `user_data` has an unknown layout version.
+    #[error("user_data version {got}, expected {expected}")]
+    UserDataVersion {
+        /// Version byte received.
+        got: u8,
+        /// The only version accepted.
+        expected: u8,
+    },
+    /// `user_data` names another key than `public_key`.
+    #[error("user_data binds key {bound}, the attested public key is {attested}")]
+    UserDataKeyMismatch {
+        /// Address in `user_data`.
+        bound: Address,
+        /// Address of `public_key`.
+        attested: Address,
+    },
+    /// The enclave runs another network config than the client's.
+    #[error("user_data network config hash {got}, the client's is {expected}")]
+    NetworkConfigMismatch {
+        /// Hash in `user_data`.
+        got: B256,
+        /// The client's hash.
+        expected: B256,
+    },
+    /// A PCR of the wrong length.
+    #[error("PCR{index} is {len} bytes, expected 48")]
+    PcrLength {
+        /// PCR index.
+        index: u8,
+        /// Length received.
+        len: usize,
+    },
+    /// The key would expire at or before registration time.
+    #[error("registration would expire at {expiry}, now {now}")]
+    RegistrationExpired {
+        /// min(now + TTL, leaf notAfter).
+        expiry: UnixSeconds,
+        /// Registration time.
+        now: UnixSeconds,
+    },
 }

@@ -7,6 +7,7 @@
 
 mod error;
 
+pub mod binding;
 pub mod encode;
 pub mod layout;
 pub mod merkle;
