@@ -325,4 +325,47 @@ mod golden {
             U256::from(32).to_be_bytes::<32>()
         );
     }
+
+    /// The attestation binding of the golden key: `public_key`, `user_data`, PCRs and measurement, as
+    /// `LCPClient.registerEnclaveKey` sees them (Forge: `LCPClientGoldenBinding` in the golden test).
+    fn binding_file() -> Value {
+        use attestation_verifier::message::binding::{UserData, measurement, public_key_address};
+        let key = golden_key();
+        let public_key = key.verifying_key().to_sec1_point(false).as_bytes().to_vec();
+        let user_data = UserData {
+            enclave_key: key_address(key.verifying_key()),
+            operator: address!("0e0000000000000000000000000000000000000a"),
+            network_config_hash: keccak256(b"lcp-nitro golden network config"),
+        };
+        let pcr = |fill: u8| vec![fill; 48];
+        json!({
+            "description": "attestation binding of the golden enclave key (public_key, user_data, PCR measurement)",
+            "public_key": h(&public_key),
+            "key_address": public_key_address(&public_key).unwrap().to_checksum(None),
+            "user_data": h(user_data.encode()),
+            "operator": user_data.operator.to_checksum(None),
+            "network_config_hash": h(user_data.network_config_hash),
+            "pcr0": h(pcr(0xa0)),
+            "pcr1": h(pcr(0xa1)),
+            "pcr2": h(pcr(0xa2)),
+            "pcr8": h(pcr(0x08)),
+            "measurement": h(measurement(&pcr(0xa0), &pcr(0xa1), &pcr(0xa2), None).unwrap()),
+            "measurement_with_pcr8": h(measurement(&pcr(0xa0), &pcr(0xa1), &pcr(0xa2), Some(&pcr(0x08))).unwrap()),
+        })
+    }
+
+    #[test]
+    fn committed_binding_file_matches() {
+        let path = dir().join("binding.json");
+        let text = render(&binding_file());
+        if std::env::var_os("LCP_WRITE_GOLDEN").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let committed =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            committed, text,
+            "binding.json differs; regenerate with LCP_WRITE_GOLDEN=1"
+        );
+    }
 }

@@ -6,6 +6,9 @@ import {ILCPMessages} from "../src/interfaces/ILCPMessages.sol";
 import {LCPMessages} from "../src/lib/LCPMessages.sol";
 import {EnclaveSignatures} from "../src/lib/EnclaveSignatures.sol";
 import {MerkleClaims} from "../src/lib/MerkleClaims.sol";
+import {LCPClient} from "../src/LCPClient.sol";
+import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+import {AttestationVerifierDouble} from "./utils/AttestationVerifierDouble.sol";
 
 /// @notice Exposes the calldata libraries with an explicit domain (the golden files name theirs).
 contract LCPMessagesHarness {
@@ -216,5 +219,40 @@ contract LCPMessagesGoldenTest is Test {
 
     function slice32(bytes calldata b) external pure returns (bytes32) {
         return bytes32(b[:32]);
+    }
+}
+
+/// @notice The golden attestation binding (`fixtures/golden/messages/binding.json`, from the Rust
+///         `message::binding` reference): LCPClient computes the same measurement and registers the
+///         same key address for the same `public_key` and `user_data` bytes.
+contract LCPClientGoldenBindingTest is Test {
+    function testGoldenBindingRegistersTheSameKey() public {
+        string memory json = vm.readFile("../fixtures/golden/messages/binding.json");
+        VerifiedAttestation memory a;
+        a.pcr0 = vm.parseJsonBytes(json, ".pcr0");
+        a.pcr1 = vm.parseJsonBytes(json, ".pcr1");
+        a.pcr2 = vm.parseJsonBytes(json, ".pcr2");
+        a.publicKey = vm.parseJsonBytes(json, ".public_key");
+        a.userData = vm.parseJsonBytes(json, ".user_data");
+        a.leafNotAfter = uint64(block.timestamp + 1 hours);
+        address operator = vm.parseJsonAddress(json, ".operator");
+
+        AttestationVerifierDouble verifier = new AttestationVerifierDouble();
+        LCPClient client = new LCPClient(
+            verifier, vm.parseJsonBytes32(json, ".network_config_hash"), bytes32(uint256(1)), 1, 1 days, 10 minutes
+        );
+        bytes32 measurement = vm.parseJsonBytes32(json, ".measurement");
+        assertEq(client.computeMeasurement(a.pcr0, a.pcr1, a.pcr2, ""), measurement, "measurement");
+        assertEq(
+            client.computeMeasurement(a.pcr0, a.pcr1, a.pcr2, vm.parseJsonBytes(json, ".pcr8")),
+            vm.parseJsonBytes32(json, ".measurement_with_pcr8"),
+            "measurement with PCR8"
+        );
+        client.setMeasurement(measurement, true);
+        client.setOperator(operator, true);
+        verifier.setNext(a);
+        vm.prank(operator);
+        address key = client.registerEnclaveKey(hex"00");
+        assertEq(key, vm.parseJsonAddress(json, ".key_address"), "key address");
     }
 }
