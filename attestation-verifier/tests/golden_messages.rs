@@ -368,4 +368,61 @@ mod golden {
             "binding.json differs; regenerate with LCP_WRITE_GOLDEN=1"
         );
     }
+
+    /// The Rust side of `LCPClientGoldenFlow.t.sol`: the reference client model accepts the committed
+    /// golden sequence (init, update, claims, a batch item) exactly as the contract does.
+    #[test]
+    fn reference_client_accepts_the_golden_flow() {
+        use attestation_verifier::message::client::{Client, UpdateOutcome};
+        use attestation_verifier::message::verify::RegisteredKey;
+        use attestation_verifier::time::UnixSeconds;
+
+        let read = |name: &str| -> (Value, Vec<u8>, Vec<u8>) {
+            let v: Value = serde_json::from_str(
+                &std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap(),
+            )
+            .unwrap();
+            let m = hex::decode(v["message"].as_str().unwrap()).unwrap();
+            let s = hex::decode(v["signature"].as_str().unwrap()).unwrap();
+            (v, m, s)
+        };
+        let now = UnixSeconds(1_700_000_000);
+        let (init_json, init_m, init_s) = read("update_state_init");
+        let trusted: B256 = init_json["fields"]["finalizedBeaconRoot"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut client = Client::new(DOMAIN, trusted, 1);
+        client.register_key(
+            init_json["signer"].as_str().unwrap().parse().unwrap(),
+            RegisteredKey {
+                operator: Address::repeat_byte(0x0e),
+                expiry: UnixSeconds(now.0 + 3600),
+            },
+        );
+        assert_eq!(
+            client.initialize(&init_m, &init_s, now),
+            Ok(UpdateOutcome::Applied)
+        );
+        let (_, m, s) = read("update_state");
+        assert_eq!(client.update_state(&m, &s, now), Ok(UpdateOutcome::Applied));
+        let (_, m, s) = read("storage_claim");
+        assert_eq!(client.verify_storage(&m, &s, now).unwrap(), storage(0x22));
+        let (_, m, s) = read("receipt_log_claim");
+        assert_eq!(client.verify_receipt_log(&m, &s, now).unwrap(), receipt());
+        let (_, m, s) = read("account_claim");
+        assert_eq!(client.verify_account(&m, &s, now).unwrap(), account());
+        let (batch_json, m, s) = read("batch_claims");
+        let item = &batch_json["fields"]["claims"][1];
+        let proof: Vec<B256> = item["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().parse().unwrap())
+            .collect();
+        client
+            .verify_batch_claim(&m, &s, &storage(1), 1, &proof, now)
+            .unwrap();
+    }
 }

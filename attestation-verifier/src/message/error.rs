@@ -270,4 +270,40 @@ pub enum Error {
         /// Registration time.
         now: UnixSeconds,
     },
+    /// Misbehaviour froze the client: it verifies and updates nothing.
+    #[error("client is frozen")]
+    ClientFrozen,
+    /// `updateState` before `initialize`.
+    #[error("client is not initialised")]
+    NotInitialized,
+    /// `initialize` on an initialised client.
+    #[error("client already initialised at state {state_id}")]
+    AlreadyInitialized {
+        /// The current state id.
+        state_id: B256,
+    },
+    /// A claim names a block the client never stored.
+    #[error("block {block_number} is not stored")]
+    UnknownBlock {
+        /// Claimed block number.
+        block_number: u64,
+    },
+    /// A claim names a stored block number with another hash.
+    #[error("block {block_number}: claim names {got}, stored {stored}")]
+    BlockHashMismatch {
+        /// Claimed block number.
+        block_number: u64,
+        /// Claimed hash.
+        got: B256,
+        /// Stored hash.
+        stored: B256,
+    },
+    /// Two updates submitted as misbehaviour do not conflict.
+    #[error("updates for slots {slot_a} and {slot_b} do not conflict")]
+    NoConflict {
+        /// Slot of the first update.
+        slot_a: u64,
+        /// Slot of the second update.
+        slot_b: u64,
+    },
 }

@@ -8,6 +8,7 @@
 mod error;
 
 pub mod binding;
+pub mod client;
 pub mod encode;
 pub mod layout;
 pub mod merkle;
