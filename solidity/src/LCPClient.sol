@@ -217,7 +217,8 @@ contract LCPClient is ILCPClient {
         _setKeyPolicy(ttl, maxAge);
     }
 
-    /// @notice Revokes an enclave key for good (it can never be registered again).
+    /// @notice Revokes an enclave key for good (it can never be registered again). Takes effect at once:
+    ///         verification rejects the key from the next call on.
     function revokeEnclaveKey(address key) external onlyOwner {
         EnclaveKey storage k = _keys[key];
         k.revoked = true;
@@ -225,6 +226,7 @@ contract LCPClient is ILCPClient {
         emit EnclaveKeyRevoked(key);
     }
 
+    /// @notice Hands the owner role to `newOwner` in one step (use a multisig or timelock as owner).
     function transferOwnership(address newOwner) external onlyOwner {
         if (newOwner == address(0)) revert ZeroAddress();
         emit OwnershipTransferred(owner, newOwner);
@@ -474,9 +476,9 @@ contract LCPClient is ILCPClient {
         }
         if (stored == bytes32(0)) _blockHashes[u.blockNumber] = u.blockHash;
         if (u.blockNumber > cfg.latestBlockNumber) {
-            cfg.latestBlockNumber = u.blockNumber;
-            cfg.latestTimestamp = u.timestamp;
-            _config = cfg;
+            Config storage c = _config;
+            c.latestBlockNumber = u.blockNumber;
+            c.latestTimestamp = u.timestamp;
         }
         stateId = u.postStateId;
         emit StateUpdated(

@@ -423,6 +423,23 @@ contract LCPClientTest is LCPClientFixture {
         client.initialize(m, _signN(m, 2));
     }
 
+    function headerFor(uint256 chainId) external view returns (bytes32) {
+        return LCPMessages.header(ILCPMessages.MessageType.UpdateState, chainId, address(client));
+    }
+
+    function testHeaderWordLayout() public {
+        assertEq(
+            this.headerFor(31337),
+            bytes32(
+                (uint256(1) << 248) | (uint256(1) << 240) | (uint256(31337) << 160) | uint256(uint160(address(client)))
+            ),
+            "documented word"
+        );
+        uint256 tooLarge = uint256(type(uint64).max) + 1;
+        vm.expectRevert(abi.encodeWithSelector(LCPMessages.ChainIdTooLarge.selector, tooLarge));
+        this.headerFor(tooLarge);
+    }
+
     function testSignatureListRules() public {
         bytes memory m = _updateMessage(_update(bytes32(0), keccak256("s1"), 6400, BLOCK1, HASH1));
         bytes memory two = _signN(m, 2);
