@@ -36,6 +36,7 @@ contract LCPClient is ILCPClient {
     error StateDiscontinuity(bytes32 got, bytes32 expected);
     error TrustedRootMismatch(bytes32 got, bytes32 expected);
     error ZeroPostState();
+    error ZeroBlockHash(uint64 blockNumber);
     error SignatureListLength(uint256 length);
     error BelowThreshold(uint256 signatures, uint256 threshold);
     error SignersNotAscending(address signer, address previous);
@@ -464,6 +465,8 @@ contract LCPClient is ILCPClient {
         _verifySignatures(digest, signatures);
         u = LCPMessages.decodeUpdateState(message);
         if (u.postStateId == bytes32(0)) revert ZeroPostState();
+        // Zero marks "no block stored": a zero hash could never be verified against, nor conflict.
+        if (u.blockHash == bytes32(0)) revert ZeroBlockHash(u.blockNumber);
     }
 
     function _apply(ILCPMessages.UpdateState memory u, Config memory cfg, bytes32 digest) internal {

@@ -324,6 +324,10 @@ contract LCPClientTest is LCPClientFixture {
         m = _updateMessage(_update(bytes32(0), bytes32(0), 6400, BLOCK1, HASH1));
         vm.expectRevert(LCPClient.ZeroPostState.selector);
         client.initialize(m, _signN(m, 2));
+
+        m = _updateMessage(_update(bytes32(0), keccak256("s1"), 6400, BLOCK1, bytes32(0)));
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.ZeroBlockHash.selector, BLOCK1));
+        client.initialize(m, _signN(m, 2));
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -97,6 +97,11 @@ impl Client {
         if update.postStateId.is_zero() {
             return Err(Error::ZeroPostState);
         }
+        if update.blockHash.is_zero() {
+            return Err(Error::ZeroBlockHash {
+                block_number: update.blockNumber,
+            });
+        }
         Ok(update)
     }
 

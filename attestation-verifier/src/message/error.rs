@@ -170,6 +170,12 @@ pub enum Error {
     /// `postStateId` is zero, the value that marks "uninitialised".
     #[error("postStateId is zero")]
     ZeroPostState,
+    /// `blockHash` of an update is zero, the value that marks "no block stored".
+    #[error("update for block {block_number} has a zero block hash")]
+    ZeroBlockHash {
+        /// The update's block number.
+        block_number: u64,
+    },
     /// A batch with no leaves, or more than [`MAX_BATCH_LEAVES`](super::merkle::MAX_BATCH_LEAVES).
     #[error("batch of {got} leaves, allowed 1..={max}")]
     BatchSize {

@@ -142,10 +142,12 @@ pub fn verify_signatures(
 
 /// The continuity rule of `LCPClient.initialize` / `updateState`. `stored` is the client's state id
 /// (zero before initialisation). An uninitialised client accepts only `prevStateId == 0` naming the
-/// trusted root; an initialised one only `prevStateId == stored`. `postStateId` is never zero.
+/// trusted root; an initialised one only `prevStateId == stored`. `postStateId` and `blockHash` are never
+/// zero (zero means "nothing stored" on chain).
 ///
 /// # Errors
-/// [`Error::StateDiscontinuity`], [`Error::TrustedRootMismatch`], [`Error::ZeroPostState`].
+/// [`Error::StateDiscontinuity`], [`Error::TrustedRootMismatch`], [`Error::ZeroPostState`],
+/// [`Error::ZeroBlockHash`].
 pub fn check_continuity(
     stored: B256,
     trusted_root: B256,
@@ -165,6 +167,11 @@ pub fn check_continuity(
     }
     if update.postStateId.is_zero() {
         return Err(Error::ZeroPostState);
+    }
+    if update.blockHash.is_zero() {
+        return Err(Error::ZeroBlockHash {
+            block_number: update.blockNumber,
+        });
     }
     Ok(())
 }
@@ -344,6 +351,7 @@ mod tests {
         let init = UpdateState {
             postStateId: B256::repeat_byte(1),
             finalizedBeaconRoot: root,
+            blockHash: B256::repeat_byte(0xbb),
             ..Default::default()
         };
         assert_eq!(check_continuity(B256::ZERO, root, &init), Ok(()));
@@ -374,6 +382,15 @@ mod tests {
         assert_eq!(
             check_continuity(B256::repeat_byte(1), root, &zero_post),
             Err(Error::ZeroPostState)
+        );
+        let zero_hash = UpdateState {
+            blockHash: B256::ZERO,
+            blockNumber: 5,
+            ..init
+        };
+        assert_eq!(
+            check_continuity(B256::ZERO, root, &zero_hash),
+            Err(Error::ZeroBlockHash { block_number: 5 })
         );
     }
 }
