@@ -64,6 +64,7 @@ contract LCPClient is ILCPClient {
     error InvalidKeyPolicy(uint64 keyTtl, uint64 maxAttestationAge);
     error ZeroAddress();
     error TooManyEnclaveKeys(uint256 max);
+    error TooManyOperatorKeys(address operator, uint256 max);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -110,6 +111,9 @@ contract LCPClient is ILCPClient {
     ///         when the list is full, so this bounds live keys: e.g. 8 operators with 4 overlapping keys.
     ///         It also bounds the loop that mirrors threshold/frozen into every key (`_syncKeys`).
     uint256 public constant MAX_ENCLAVE_KEYS = 32;
+    /// @notice Most listed keys per operator, so that one operator cannot fill the list and lock the
+    ///         others out of registering (4 = a running enclave, its restart, and headroom).
+    uint256 public constant MAX_KEYS_PER_OPERATOR = 4;
 
     /// @dev One storage slot per key. `threshold` and `frozen` mirror `_config` in every key of
     ///      `_keyList` (written by `_syncKeys` whenever either changes, and at registration), so
@@ -153,6 +157,7 @@ contract LCPClient is ILCPClient {
     mapping(uint64 blockNumber => bytes32 blockHash) internal _blockHashes;
     mapping(address key => EnclaveKey) internal _keys;
     address[] internal _keyList;
+    mapping(address operator => uint256) internal _listedKeysOf;
     mapping(address operator => bool) public isOperator;
     mapping(bytes32 measurement => bool) public isMeasurementAllowed;
 
@@ -294,7 +299,7 @@ contract LCPClient is ILCPClient {
         // forge-lint: disable-next-line(block-timestamp) as above
         if (expiry <= block.timestamp) revert RegistrationExpired(expiry, block.timestamp);
 
-        if (!existing.listed) _listKey(key);
+        if (!existing.listed) _listKey(key, operator);
         _keys[key] = EnclaveKey({
             operator: operator,
             expiry: expiry,
@@ -306,22 +311,33 @@ contract LCPClient is ILCPClient {
         emit EnclaveKeyRegistered(key, operator, measurement, expiry);
     }
 
-    /// @dev Appends `key` to the list, first pruning expired and revoked keys if the list is full.
-    function _listKey(address key) internal {
-        if (_keyList.length >= MAX_ENCLAVE_KEYS) {
-            for (uint256 i = _keyList.length; i > 0; --i) {
-                address k = _keyList[i - 1];
-                EnclaveKey storage rec = _keys[k];
-                // forge-lint: disable-next-line(block-timestamp) key expiry is judged by chain time
-                if (rec.revoked || block.timestamp >= rec.expiry) {
-                    rec.listed = false;
-                    _keyList[i - 1] = _keyList[_keyList.length - 1];
-                    _keyList.pop();
-                }
-            }
+    /// @dev Appends `key` of `operator` to the list, first pruning expired and revoked keys if the list
+    ///      or the operator's share of it is full.
+    function _listKey(address key, address operator) internal {
+        if (_keyList.length >= MAX_ENCLAVE_KEYS || _listedKeysOf[operator] >= MAX_KEYS_PER_OPERATOR) {
+            _pruneKeys();
             if (_keyList.length >= MAX_ENCLAVE_KEYS) revert TooManyEnclaveKeys(MAX_ENCLAVE_KEYS);
+            if (_listedKeysOf[operator] >= MAX_KEYS_PER_OPERATOR) {
+                revert TooManyOperatorKeys(operator, MAX_KEYS_PER_OPERATOR);
+            }
         }
         _keyList.push(key);
+        ++_listedKeysOf[operator];
+    }
+
+    /// @dev Removes expired and revoked keys from the list (swap-and-pop, walking down).
+    function _pruneKeys() internal {
+        for (uint256 i = _keyList.length; i > 0; --i) {
+            address k = _keyList[i - 1];
+            EnclaveKey storage rec = _keys[k];
+            // forge-lint: disable-next-line(block-timestamp) key expiry is judged by chain time
+            if (rec.revoked || block.timestamp >= rec.expiry) {
+                rec.listed = false;
+                --_listedKeysOf[rec.operator];
+                _keyList[i - 1] = _keyList[_keyList.length - 1];
+                _keyList.pop();
+            }
+        }
     }
 
     /// @dev Mirrors `_config.threshold` and `_config.frozen` into every listed key (see `EnclaveKey`).
