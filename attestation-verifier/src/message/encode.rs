@@ -448,7 +448,26 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
-            let _ = Message::decode(DOMAIN, &bytes);
+            // Accepted bytes are canonical: one value, one encoding.
+            if let Ok(m) = Message::decode(DOMAIN, &bytes) {
+                proptest::prop_assert_eq!(m.encode(DOMAIN), bytes);
+            }
+        }
+
+        #[test]
+        fn mutated_receipt_claims_are_rejected_or_canonical(
+            edits in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..4)
+        ) {
+            // Mutate body bytes of a valid message (offsets, lengths, padding, values): whatever still
+            // decodes must re-encode to exactly the mutated bytes.
+            let mut bytes = encode_message(DOMAIN, &receipt());
+            let body_len = bytes.len().checked_sub(HEADER_LEN).unwrap();
+            for (position, value) in edits {
+                bytes[HEADER_LEN.checked_add(position.checked_rem(body_len).unwrap()).unwrap()] = value;
+            }
+            if let Ok(m) = Message::decode(DOMAIN, &bytes) {
+                proptest::prop_assert_eq!(m.encode(DOMAIN), bytes);
+            }
         }
 
         #[test]
