@@ -86,6 +86,8 @@ contract LCPClient is ILCPClient {
     event Frozen(uint64 finalizedSlot, uint64 blockNumber, bytes32 digestA, bytes32 digestB);
     event EnclaveKeyRegistered(address indexed key, address indexed operator, bytes32 measurement, uint64 expiry);
     event EnclaveKeyRevoked(address indexed key);
+    /// @notice An expired or revoked key left the key list (its registration record stays).
+    event EnclaveKeyPruned(address indexed key);
     event OperatorSet(address indexed operator, bool allowed);
     event MeasurementSet(bytes32 indexed measurement, bool allowed);
     event ThresholdSet(uint8 threshold);
@@ -334,6 +336,7 @@ contract LCPClient is ILCPClient {
             if (rec.revoked || block.timestamp >= rec.expiry) {
                 rec.listed = false;
                 --_listedKeysOf[rec.operator];
+                emit EnclaveKeyPruned(k);
                 _keyList[i - 1] = _keyList[_keyList.length - 1];
                 _keyList.pop();
             }

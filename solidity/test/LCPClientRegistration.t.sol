@@ -253,7 +253,11 @@ contract LCPClientRegistrationTest is LCPClientFixture {
         );
         // Revoking one frees one entry at the next registration.
         client.revokeEnclaveKey(vm.addr(0x1000 + 5));
-        _registerNew(_attestation(0x2000, NEW_OPERATOR));
+        verifier.setNext(_attestation(0x2000, NEW_OPERATOR));
+        vm.expectEmit(address(client));
+        emit LCPClient.EnclaveKeyPruned(vm.addr(0x1000 + 5));
+        vm.prank(NEW_OPERATOR);
+        client.registerEnclaveKey(hex"00");
         assertEq(client.enclaveKeys().length, max, "pruned one, added one");
         (,,, bool found) = _listed(vm.addr(0x1000 + 5));
         assertFalse(found, "revoked key pruned");
