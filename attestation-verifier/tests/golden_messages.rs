@@ -425,4 +425,40 @@ mod golden {
             .verify_batch_claim(&m, &s, &storage(1), 1, &proof, now)
             .unwrap();
     }
+
+    /// Roots of trees of several sizes over leaves keccak256(uint256 i): pins padding and depth rules
+    /// across implementations (Forge: `testGoldenMerkleRoots`).
+    fn merkle_roots_file() -> Value {
+        let cases: Vec<Value> = [1u64, 2, 3, 5, 8, 13, 100, 257]
+            .iter()
+            .map(|&n| {
+                let leaves: Vec<B256> = (0..n).map(|i| keccak256(U256::from(i).to_be_bytes::<32>())).collect();
+                let last = n.checked_sub(1).unwrap();
+                json!({
+                    "leaf_count": n,
+                    "root": h(merkle::root(&leaves).unwrap()),
+                    "last_leaf_proof": merkle::proof(&leaves, last).unwrap().iter().map(h).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        json!({
+            "description": "Merkle roots over leaves keccak256(uint256 i), i < leaf_count, and the proof of the last leaf",
+            "cases": cases,
+        })
+    }
+
+    #[test]
+    fn committed_merkle_roots_match() {
+        let path = dir().join("merkle_roots.json");
+        let text = render(&merkle_roots_file());
+        if std::env::var_os("LCP_WRITE_GOLDEN").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let committed =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            committed, text,
+            "merkle_roots.json differs; regenerate with LCP_WRITE_GOLDEN=1"
+        );
+    }
 }

@@ -203,6 +203,28 @@ contract LCPMessagesGoldenTest is Test {
         h.verifyAll(b.root, b.leafCount, leaves);
     }
 
+    /// Trees of 1..257 leaves: the Rust roots equal the whole-batch fold, and the Rust proof of the last
+    /// leaf (the one next to the padding) verifies here.
+    function testGoldenMerkleRoots() public view {
+        string memory json = vm.readFile("../fixtures/golden/messages/merkle_roots.json");
+        uint256[8] memory sizes = [uint256(1), 2, 3, 5, 8, 13, 100, 257];
+        for (uint256 c; c < sizes.length; ++c) {
+            string memory item = string.concat(".cases[", vm.toString(c), "]");
+            uint256 n = vm.parseJsonUint(json, string.concat(item, ".leaf_count"));
+            assertEq(n, sizes[c], "case order");
+            bytes32 root = vm.parseJsonBytes32(json, string.concat(item, ".root"));
+            bytes32[] memory leaves = new bytes32[](n);
+            for (uint256 i; i < n; ++i) {
+                leaves[i] = keccak256(abi.encode(i));
+            }
+            bytes32 last = leaves[n - 1];
+            h.verifyAll(root, n, leaves);
+            bytes32[] memory proof = new bytes32[](0);
+            if (n > 1) proof = vm.parseJsonBytes32Array(json, string.concat(item, ".last_leaf_proof"));
+            h.verifyProof(root, n, n - 1, last, proof);
+        }
+    }
+
     /// The golden header is the documented word for its own domain, and no other domain accepts it.
     function testFuzzGoldenRejectedElsewhere(uint64 chainId, address client) public view {
         Golden memory g = _load("storage_claim");
