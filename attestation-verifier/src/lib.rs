@@ -5,4 +5,5 @@
 //! verification time, trust anchor and policy are parameters, never read from the environment,
 //! so the Rust reference and the Solidity contracts can be run on the same inputs and compared.
 
+pub mod message;
 pub mod time;
