@@ -67,14 +67,14 @@ impl EntryOptions {
     /// The reference verifier's options, given the anchor's DER.
     ///
     /// # Errors
-    /// The anchor DER is not a certificate the verifier accepts as anchor.
+    /// The anchor DER is not a certificate the verifier accepts as anchor (a root defect makes
+    /// the pinned root itself unacceptable; the verdict is then that error).
     pub fn to_verification_options(
         &self,
         anchor_der: &[u8],
-    ) -> anyhow::Result<VerificationOptions> {
+    ) -> Result<VerificationOptions, NitroError> {
         let mut options = VerificationOptions::new(UnixSeconds(self.at));
-        options.trust_anchor =
-            TrustAnchor::from_der(anchor_der.to_vec()).context("corpus trust anchor")?;
+        options.trust_anchor = TrustAnchor::from_der(anchor_der.to_vec())?;
         options.max_age_secs = self.max_age_secs;
         options.future_skew_secs = self.future_skew_secs;
         let mut policy = PcrPolicy {
@@ -214,7 +214,7 @@ pub fn build(real: &[(String, Vec<u8>, u64)], aws_root: &[u8]) -> anyhow::Result
     corpus
         .anchors
         .push((SIMULATED_ROOT_FILE.to_owned(), nsm.root_der().to_vec()));
-    let mut push = |corpus: &mut Corpus, kind: String, bytes: Vec<u8>, options: EntryOptions| {
+    let push = |corpus: &mut Corpus, kind: String, bytes: Vec<u8>, options: EntryOptions| {
         let file = format!("{:03}_{kind}.cbor", corpus.entries.len());
         corpus.entries.push(Entry {
             file,
@@ -338,19 +338,23 @@ pub fn build(real: &[(String, Vec<u8>, u64)], aws_root: &[u8]) -> anyhow::Result
         document.bytes.clone(),
         at_not_after,
     );
-    let default_age = sim(now).max_age_secs;
-    let oldest = now.saturating_add(default_age);
+    // A 10-minute freshness window, so the leaf (3 h) is still valid when the document goes stale.
+    let fresh_within = |at: u64| {
+        let mut options = sim(at);
+        options.max_age_secs = 600;
+        options
+    };
     push(
         &mut corpus,
         "valid_at_max_age".to_owned(),
         document.bytes.clone(),
-        sim(oldest),
+        fresh_within(now.saturating_add(600)),
     );
     push(
         &mut corpus,
         "stale_by_one_second".to_owned(),
         document.bytes.clone(),
-        sim(oldest.saturating_add(1)),
+        fresh_within(now.saturating_add(601)),
     );
     let pcr = |index: u64| {
         nsm.pcrs()
@@ -477,9 +481,12 @@ pub fn error_name(error: &NitroError) -> String {
         .to_owned()
 }
 
-/// The reference verdict for one document.
-pub fn verdict(bytes: &[u8], options: &VerificationOptions) -> Value {
-    match nitro::verify(bytes, options) {
+/// The reference verdict for one document under `options` and the anchor `anchor_der`.
+pub fn verdict(bytes: &[u8], options: &EntryOptions, anchor_der: &[u8]) -> Value {
+    match options
+        .to_verification_options(anchor_der)
+        .and_then(|options| nitro::verify(bytes, &options))
+    {
         Ok(verified) => accepted(&verified),
         Err(error) => json!({
             "accept": false,
@@ -510,14 +517,13 @@ fn accepted(verified: &VerifiedDocument) -> Value {
 /// The verdict file for a corpus.
 ///
 /// # Errors
-/// An entry names an anchor the corpus does not hold, or the anchor is not a certificate.
+/// An entry names an anchor the corpus does not hold.
 pub fn verdicts(corpus: &Corpus) -> anyhow::Result<Value> {
     let mut documents = Vec::with_capacity(corpus.entries.len());
     for entry in &corpus.entries {
         let anchor = corpus
             .anchor(&entry.options.trust_anchor)
             .context("unknown anchor")?;
-        let options = entry.options.to_verification_options(anchor)?;
         let mut object = Map::new();
         object.insert("file".to_owned(), Value::String(entry.file.clone()));
         object.insert("kind".to_owned(), Value::String(entry.kind.clone()));
@@ -526,7 +532,10 @@ pub fn verdicts(corpus: &Corpus) -> anyhow::Result<Value> {
             Value::String(hex0x(&Sha256::digest(&entry.bytes))),
         );
         object.insert("options".to_owned(), entry.options.to_json());
-        object.insert("verdict".to_owned(), verdict(&entry.bytes, &options));
+        object.insert(
+            "verdict".to_owned(),
+            verdict(&entry.bytes, &entry.options, anchor),
+        );
         documents.push(Value::Object(object));
     }
     Ok(json!({
