@@ -48,12 +48,18 @@ mod tests {
 
     #[test]
     fn millis_truncate_to_seconds() {
-        assert_eq!(UnixMillis(1_665_651_482_999).to_seconds(), UnixSeconds(1_665_651_482));
+        assert_eq!(
+            UnixMillis(1_665_651_482_999).to_seconds(),
+            UnixSeconds(1_665_651_482)
+        );
     }
 
     #[test]
     fn saturating_bounds() {
-        assert_eq!(UnixSeconds(u64::MAX).saturating_add(1), UnixSeconds(u64::MAX));
+        assert_eq!(
+            UnixSeconds(u64::MAX).saturating_add(1),
+            UnixSeconds(u64::MAX)
+        );
         assert_eq!(UnixSeconds(5).saturating_sub(10), UnixSeconds(0));
     }
 }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 /// The repository's `fixtures/` directory (tests never read `../shared`).
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("fixtures")
 }
 
 /// A path inside `fixtures/`.
@@ -18,6 +20,9 @@ mod tests {
 
     #[test]
     fn fixtures_are_in_the_repository() {
-        assert!(fixture("nitro/root.der").is_file(), "fixtures/nitro/root.der is missing");
+        assert!(
+            fixture("nitro/root.der").is_file(),
+            "fixtures/nitro/root.der is missing"
+        );
     }
 }

@@ -123,15 +123,24 @@ mod tests {
 
     #[test]
     fn hex_with_prefix_and_newline() {
-        assert_eq!(decode_bytes(b"0xA1b2\n"), (vec![0xa1, 0xb2], ByteEncoding::Hex));
+        assert_eq!(
+            decode_bytes(b"0xA1b2\n"),
+            (vec![0xa1, 0xb2], ByteEncoding::Hex)
+        );
         assert_eq!(decode_bytes(b"a1b2"), (vec![0xa1, 0xb2], ByteEncoding::Hex));
     }
 
     #[test]
     fn base64_padded_and_wrapped() {
         // "hello?" in base64, split over two lines as PEM-like tools do.
-        assert_eq!(decode_bytes(b"aGVs\nbG8/\n"), (b"hello?".to_vec(), ByteEncoding::Base64));
-        assert_eq!(decode_bytes(b"aGk="), (b"hi".to_vec(), ByteEncoding::Base64));
+        assert_eq!(
+            decode_bytes(b"aGVs\nbG8/\n"),
+            (b"hello?".to_vec(), ByteEncoding::Base64)
+        );
+        assert_eq!(
+            decode_bytes(b"aGk="),
+            (b"hi".to_vec(), ByteEncoding::Base64)
+        );
     }
 
     #[test]

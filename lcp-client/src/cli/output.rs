@@ -87,6 +87,9 @@ mod tests {
 
     #[test]
     fn failure_object_shape() {
-        assert_eq!(failure_json("bad").to_string(), r#"{"error":"bad","valid":false}"#);
+        assert_eq!(
+            failure_json("bad").to_string(),
+            r#"{"error":"bad","valid":false}"#
+        );
     }
 }
