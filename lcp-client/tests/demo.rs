@@ -1,5 +1,7 @@
 //! `lcp demo` end to end: the real binary, its exit code and its JSON.
 
+#![cfg(test)]
+
 use serde_json::Value;
 use std::process::Command;
 

@@ -105,28 +105,40 @@ impl EntryOptions {
     /// # Errors
     /// A field is missing or has the wrong type.
     pub fn from_json(value: &Value) -> anyhow::Result<EntryOptions> {
+        let field = |name: &str| {
+            value
+                .get(name)
+                .with_context(|| format!("options.{name} missing"))
+        };
         let u64_field = |name: &str| {
-            value[name]
+            field(name)?
                 .as_u64()
-                .with_context(|| format!("options.{name}"))
+                .with_context(|| format!("options.{name} is not a number"))
         };
         let mut expected_pcrs = Vec::new();
-        for pcr in value["expected_pcrs"]
+        for pcr in field("expected_pcrs")?
             .as_array()
             .context("options.expected_pcrs")?
         {
-            let index = u8::try_from(pcr["index"].as_u64().context("pcr index")?)?;
-            expected_pcrs.push((index, unhex(pcr["value"].as_str().context("pcr value")?)?));
+            let index = pcr
+                .get("index")
+                .and_then(Value::as_u64)
+                .context("pcr index")?;
+            let hex = pcr
+                .get("value")
+                .and_then(Value::as_str)
+                .context("pcr value")?;
+            expected_pcrs.push((u8::try_from(index)?, unhex(hex)?));
         }
         Ok(EntryOptions {
-            trust_anchor: value["trust_anchor"]
+            trust_anchor: field("trust_anchor")?
                 .as_str()
                 .context("options.trust_anchor")?
                 .to_owned(),
             at: u64_field("at")?,
             max_age_secs: u64_field("max_age_secs")?,
             future_skew_secs: u64_field("future_skew_secs")?,
-            allow_debug: value["allow_debug"]
+            allow_debug: field("allow_debug")?
                 .as_bool()
                 .context("options.allow_debug")?,
             expected_pcrs,
@@ -512,6 +524,19 @@ fn accepted(verified: &VerifiedDocument) -> Value {
         "leaf_not_after": verified.leaf().not_after().0,
         "debug_mode": verified.debug_mode(),
     })
+}
+
+/// How many documents of a verdict file are accepted.
+pub fn accepted_count(verdicts: &Value) -> usize {
+    verdicts
+        .get("documents")
+        .and_then(Value::as_array)
+        .map_or(0, |documents| {
+            documents
+                .iter()
+                .filter(|d| d.pointer("/verdict/accept") == Some(&Value::Bool(true)))
+                .count()
+        })
 }
 
 /// The verdict file for a corpus.

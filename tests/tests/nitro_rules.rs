@@ -3,6 +3,8 @@
 //! specific error. The simulated root is the trust anchor; the real AWS documents are checked
 //! against the AWS root at their own timestamps.
 
+#![cfg(test)]
+
 use attestation_verifier::error::{CborError, NitroError, ProfileViolation};
 use attestation_verifier::nitro::{
     self, PcrPolicy, TrustAnchor, VerificationOptions, VerifiedDocument,
@@ -534,4 +536,22 @@ fn rule7_pcr_allowlist() {
         nitro::verify(&document.bytes, &options).err(),
         Some(NitroError::PcrMissing { index: 20 })
     );
+}
+
+// ---- documented non-rules: what the verifier deliberately does not reject ----
+
+/// The root is pinned byte for byte (rule 1), so its self-signature proves nothing and is not
+/// checked: a root with a broken self-signature, pinned as such, is accepted.
+#[test]
+fn pinned_root_self_signature_is_not_checked() {
+    let document = generate(&[Defect::BadCertSignature { index: ROOT }]);
+    assert!(verify(&document).is_ok(), "{:?}", verify(&document).err());
+}
+
+/// Rule 3 requires basicConstraints critical on CAs only; AWS marks the leaf's critical too, but
+/// a non-critical one on the leaf breaks no rule.
+#[test]
+fn leaf_basic_constraints_need_not_be_critical() {
+    let document = generate(&[Defect::BasicConstraintsNotCritical { index: LEAF }]);
+    assert!(verify(&document).is_ok(), "{:?}", verify(&document).err());
 }

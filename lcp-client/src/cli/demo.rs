@@ -110,7 +110,7 @@ fn real_document(document: &RealDocument, report: &mut Report) -> anyhow::Result
     let verified = allow_debug
         .as_ref()
         .map_err(Clone::clone)
-        .with_context(|| format!("{}", document.name))?;
+        .context(document.name)?;
 
     // The expected outcome is part of the demo: production policy rejects exactly the debug one.
     match (&production, document.debug) {
@@ -128,7 +128,7 @@ fn real_document(document: &RealDocument, report: &mut Report) -> anyhow::Result
     );
 
     let pcr0 = verified.pcr(0).map(hex0x).unwrap_or_default();
-    report.line(format!("{}", document.name));
+    report.line(document.name);
     report.line(format!(
         "  timestamp {} ms, module {}, PCR0 {}…",
         verified.timestamp().0,

@@ -26,12 +26,7 @@ fn main() -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(&verdicts)?;
     text.push('\n');
     std::fs::write(out.join(VERDICTS_FILE), text)?;
-    let accepted = verdicts["documents"].as_array().map_or(0, |documents| {
-        documents
-            .iter()
-            .filter(|d| d["verdict"]["accept"] == true)
-            .count()
-    });
+    let accepted = nitro_corpus::accepted_count(&verdicts);
     println!(
         "wrote {} documents ({accepted} accepted) to {}",
         corpus.entries.len(),
