@@ -5,7 +5,7 @@
 
 #![cfg(test)]
 
-use attestation_verifier::error::{CborError, NitroError, ProfileViolation};
+use attestation_verifier::error::{CborError, DerError, NitroError, ProfileViolation};
 use attestation_verifier::nitro::{
     self, PcrPolicy, TrustAnchor, VerificationOptions, VerifiedDocument,
 };
@@ -284,6 +284,40 @@ fn rule2_only_ecdsa_with_sha384() {
         assert_rejects!(
             Defect::WrongSignatureAlgorithm { index },
             NitroError::CertificateProfile { index: i, violation: ProfileViolation::SignatureAlgorithm } if i == index
+        );
+    }
+}
+
+#[test]
+fn rule2_points_on_the_curve() {
+    assert!(matches!(
+        anchor_error(Defect::PointNotOnCurve { index: ROOT }),
+        NitroError::CertificateProfile {
+            index: 0,
+            violation: ProfileViolation::PointNotOnCurve
+        }
+    ));
+    for index in 1..CHAIN_LEN {
+        assert_rejects!(
+            Defect::PointNotOnCurve { index },
+            NitroError::CertificateProfile { index: i, violation: ProfileViolation::PointNotOnCurve } if i == index
+        );
+    }
+}
+
+#[test]
+fn rule2_strict_der() {
+    assert!(matches!(
+        anchor_error(Defect::NonDerBoolean { index: ROOT }),
+        NitroError::CertificateDer {
+            index: 0,
+            source: DerError::InvalidBoolean { .. }
+        }
+    ));
+    for index in 1..CHAIN_LEN {
+        assert_rejects!(
+            Defect::NonDerBoolean { index },
+            NitroError::CertificateDer { index: i, source: DerError::InvalidBoolean { .. } } if i == index
         );
     }
 }

@@ -120,6 +120,17 @@ pub enum Defect {
         /// Chain position.
         index: usize,
     },
+    /// The certificate's P-384 key has its last coordinate byte flipped: a point off the curve.
+    PointNotOnCurve {
+        /// Chain position.
+        index: usize,
+    },
+    /// The basicConstraints critical flag is written as BOOLEAN `01` instead of DER's `FF`
+    /// (BER-valid, DER-invalid, X.690 §11.1), and the certificate is signed over those bytes.
+    NonDerBoolean {
+        /// Chain position.
+        index: usize,
+    },
     /// The certificate is signed with ecdsa-with-SHA256 (OID and digest both), a valid signature.
     WrongSignatureAlgorithm {
         /// Chain position.
@@ -203,6 +214,8 @@ impl Defect {
             all.push(Defect::CertNotYetValid { index });
             all.push(Defect::BasicConstraintsNotCritical { index });
             all.push(Defect::WrongCurve { index });
+            all.push(Defect::PointNotOnCurve { index });
+            all.push(Defect::NonDerBoolean { index });
             all.push(Defect::WrongSignatureAlgorithm { index });
             all.push(Defect::BadCertSignature { index });
             if index < INSTANCE {
@@ -264,6 +277,8 @@ impl Defect {
             Defect::LeafIsCa => "leaf_is_ca".to_owned(),
             Defect::LeafWithoutDigitalSignature => "leaf_without_digital_signature".to_owned(),
             Defect::WrongCurve { index } => format!("wrong_curve_{index}"),
+            Defect::PointNotOnCurve { index } => format!("point_not_on_curve_{index}"),
+            Defect::NonDerBoolean { index } => format!("non_der_boolean_{index}"),
             Defect::WrongSignatureAlgorithm { index } => {
                 format!("wrong_signature_algorithm_{index}")
             }

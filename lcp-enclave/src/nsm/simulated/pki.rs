@@ -156,6 +156,8 @@ struct CertSpec {
     extensions: Vec<Extension>,
     /// Flip a bit of the signature after signing.
     corrupt_signature: bool,
+    /// Write critical flags as BOOLEAN `01` (not DER).
+    lax_boolean: bool,
 }
 
 impl CertSpec {
@@ -177,7 +179,11 @@ impl CertSpec {
         for extension in &self.extensions {
             let mut parts = vec![der::oid(extension.oid)?];
             if extension.critical {
-                parts.push(der::boolean_true()?);
+                parts.push(if self.lax_boolean {
+                    der::tlv(tag::BOOLEAN, &[0x01])?
+                } else {
+                    der::boolean_true()?
+                });
             }
             parts.push(der::tlv(tag::OCTET_STRING, &extension.value)?);
             extensions.push(der::sequence(&parts)?);
@@ -459,6 +465,7 @@ impl Pki {
             ],
             key: SubjectKey::P384(point),
             corrupt_signature: false,
+            lax_boolean: false,
         })
     }
 
@@ -513,6 +520,7 @@ impl Pki {
                 ],
                 key: SubjectKey::P384(points[1].clone()),
                 corrupt_signature: false,
+                lax_boolean: false,
             },
             CertSpec {
                 serial: serial(&self.seed, &format!("zonal-serial/{zonal_from}"), 16),
@@ -533,6 +541,7 @@ impl Pki {
                 ],
                 key: SubjectKey::P384(points[2].clone()),
                 corrupt_signature: false,
+                lax_boolean: false,
             },
             CertSpec {
                 serial: serial(&self.seed, &format!("instance-serial/{instance_from}"), 20),
@@ -547,6 +556,7 @@ impl Pki {
                 ],
                 key: SubjectKey::P384(points[3].clone()),
                 corrupt_signature: false,
+                lax_boolean: false,
             },
             CertSpec {
                 serial: serial(&self.seed, &format!("{leaf_label}/serial"), 16),
@@ -564,6 +574,7 @@ impl Pki {
                 ],
                 key: SubjectKey::P384(points[4].clone()),
                 corrupt_signature: false,
+                lax_boolean: false,
             },
         ];
         for defect in defects {
@@ -671,6 +682,19 @@ fn apply_certificate_defect(
         }
         Defect::WrongCurve { index } => {
             specs.get_mut(index).ok_or(not_applicable)?.key = SubjectKey::P256Generator
+        }
+        Defect::PointNotOnCurve { index } => {
+            let spec = specs.get_mut(index).ok_or(not_applicable)?;
+            match &mut spec.key {
+                SubjectKey::P384(point) => {
+                    let last = point.last_mut().ok_or(not_applicable)?;
+                    *last ^= 0x01;
+                }
+                SubjectKey::P256Generator => return Err(not_applicable),
+            }
+        }
+        Defect::NonDerBoolean { index } => {
+            specs.get_mut(index).ok_or(not_applicable)?.lax_boolean = true
         }
         Defect::WrongSignatureAlgorithm { index } => {
             specs.get_mut(index).ok_or(not_applicable)?.algorithm = SignatureAlgorithm::EcdsaSha256;
