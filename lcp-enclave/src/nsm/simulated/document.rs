@@ -94,7 +94,7 @@ pub fn build(
     let has = |wanted: &dyn Fn(&Defect) -> bool| request.defects.iter().any(wanted);
 
     let timestamp = timestamp_field(request.now_ms, &request.defects)?;
-    let module_id = module_id_of(pki, leaf_label);
+    let module_id = module_id_of(pki, leaf_label, now_secs);
     let payload_map = payload(request, &chain, timestamp, &module_id)?;
     let mut payload_bytes = payload_map.encode();
     if has(&|d| matches!(d, Defect::TrailingBytesAfterPayload)) {
@@ -162,8 +162,12 @@ pub fn build(
 }
 
 /// The `module_id` AWS-style: `i-<17 hex>-enc<16 hex>`.
-pub fn module_id_of(pki: &Pki, leaf_label: &str) -> String {
-    format!("{}-enc{}", pki.instance_id(), pki.enclave_hex(leaf_label))
+pub fn module_id_of(pki: &Pki, leaf_label: &str, now_secs: i64) -> String {
+    format!(
+        "{}-enc{}",
+        pki.instance_id(),
+        pki.enclave_hex(leaf_label, now_secs)
+    )
 }
 
 fn timestamp_field(now_ms: u64, defects: &[Defect]) -> Result<u64, SimError> {

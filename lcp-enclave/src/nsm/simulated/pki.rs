@@ -7,7 +7,7 @@
 //! | root | CA, no pathLen | critical: digitalSignature, keyCertSign, cRLSign | SKI | 30 years + 1 h |
 //! | regional | CA, pathLen 2 | same | AKI, SKI, CRL DP | 20 days + 1 h |
 //! | zonal | CA, pathLen 1 | same | AKI, SKI, CRL DP | 5 days 14 h |
-//! | instance | CA, pathLen 0 | critical: keyCertSign | — | 1 day |
+//! | instance | CA, pathLen 0 | critical: keyCertSign | SKI, AKI (after keyUsage; AWS added them in 2024) | 1 day |
 //! | leaf | not CA | non-critical: digitalSignature, nonRepudiation | — | 3 h 3 s |
 
 use super::SimError;
@@ -325,11 +325,13 @@ fn crl_distribution_point(url: &str) -> Result<Extension, SimError> {
     })
 }
 
-/// A positive serial of `len` bytes (top bit cleared, first byte non-zero, as RFC 5280 §4.1.2.2 wants).
+/// A random serial of `len` bytes as AWS's CAs use (16 bytes, 20 for the instance CA). The DER
+/// encoder adds a `00` when the top bit is set, so the encoding is 16–17 bytes like AWS's;
+/// the first byte is never zero so the magnitude keeps its length.
 fn serial(seed: &Seed, label: &str, len: usize) -> Vec<u8> {
     let mut bytes = seed.bytes(label, len);
-    if let Some(first) = bytes.first_mut() {
-        *first = (*first & 0x7F) | 0x01;
+    if let Some(first) = bytes.first_mut().filter(|first| **first == 0) {
+        *first = 0x01;
     }
     bytes
 }
@@ -440,9 +442,24 @@ impl Pki {
         &self.instance_id
     }
 
-    /// The 16 hex digits after `-enc` in the module id and leaf name of the document `leaf_label`.
-    pub fn enclave_hex(&self, leaf_label: &str) -> String {
-        self.seed.hex(&format!("{leaf_label}/enclave-id"), 8)
+    /// The enclave id of the document `leaf_label` made at `now` (unix seconds), AWS-style: the
+    /// enclave's start in milliseconds (48 bits, here two seconds before `now`) and 16 random
+    /// bits; it appears as 16 hex digits after `-enc` in the module id and the leaf name.
+    pub fn enclave_id(&self, leaf_label: &str, now: i64) -> [u8; 8] {
+        let started_ms = u64::try_from(now.saturating_sub(2))
+            .unwrap_or(0)
+            .saturating_mul(1000);
+        let random = self.seed.derive(&format!("{leaf_label}/enclave-id"), 0);
+        let mut id = [0u8; 8];
+        let (time, tail) = id.split_at_mut(6);
+        time.copy_from_slice(started_ms.to_be_bytes().get(2..).unwrap_or_default());
+        tail.copy_from_slice(random.get(..2).unwrap_or_default());
+        id
+    }
+
+    /// The enclave id as the module id and leaf name print it.
+    pub fn enclave_hex(&self, leaf_label: &str, now: i64) -> String {
+        super::keys::hex_lower(&self.enclave_id(leaf_label, now))
     }
 
     fn root_spec(&self, _defects: &[Defect]) -> Result<CertSpec, SimError> {
@@ -493,7 +510,11 @@ impl Pki {
         let zonal_from = day_start.saturating_sub(DAY);
         let instance_from = hour_start.saturating_sub(HOUR);
         let leaf_from = now.saturating_sub(3);
-        let enclave_id = format!("enc{}", self.enclave_hex(leaf_label));
+        let enclave_id = format!("enc{}", self.enclave_hex(leaf_label, now));
+        // AWS leaf serial: enclave id ‖ 0000_0000 ‖ issuing time in seconds (32 bits).
+        let mut leaf_serial = self.enclave_id(leaf_label, now).to_vec();
+        leaf_serial.extend_from_slice(&[0; 4]);
+        leaf_serial.extend_from_slice(&u32::try_from(now).unwrap_or(u32::MAX).to_be_bytes());
         let leaf_name = instance_style_name(&format!(
             "{}-{enclave_id}.{}.simulated",
             self.instance_id, self.region
@@ -550,16 +571,19 @@ impl Pki {
                 subject: self.names[3].clone(),
                 not_before: instance_from,
                 not_after: instance_from.saturating_add(DAY),
+                // SKI and AKI after keyUsage, as AWS's instance CAs carry them since 2024.
                 extensions: vec![
                     basic_constraints(true, Some(0))?,
                     key_usage_extension(key_usage::KEY_CERT_SIGN, true)?,
+                    subject_key_id(&points[3])?,
+                    authority_key_id(&points[2])?,
                 ],
                 key: SubjectKey::P384(points[3].clone()),
                 corrupt_signature: false,
                 lax_boolean: false,
             },
             CertSpec {
-                serial: serial(&self.seed, &format!("{leaf_label}/serial"), 16),
+                serial: leaf_serial,
                 algorithm: SignatureAlgorithm::EcdsaSha384,
                 issuer: self.names[3].clone(),
                 subject: leaf_name,
