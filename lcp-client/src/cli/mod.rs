@@ -1,6 +1,7 @@
 //! The `lcp` command line. Exit codes and output follow DESIGN.md §6: 0 valid, 1 invalid input or
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
+pub mod attestation;
 pub mod input;
 pub mod output;
 
@@ -18,10 +19,15 @@ pub struct Cli {
 
 /// Every `lcp` subcommand.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Verify an AWS Nitro attestation document (COSE_Sign1) against the pinned root.
+    VerifyAttestation(attestation::VerifyAttestationArgs),
+}
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::VerifyAttestation(args) => attestation::run(&args),
+    }
 }
