@@ -1,4 +1,5 @@
 //! The three real AWS documents in `fixtures/nitro/`, verified at pinned times.
+#![cfg(test)]
 
 use attestation_verifier::error::NitroError;
 use attestation_verifier::nitro::{

@@ -168,3 +168,131 @@ fn check_role(index: usize, leaf_index: usize, facts: &CertFacts) -> Result<(), 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nitro::policy::AWS_ROOT_G1_DER;
+    use crate::time::UnixSeconds;
+
+    fn ca_facts() -> CertFacts {
+        let root = x509::parse(AWS_ROOT_G1_DER).unwrap();
+        CertFacts::of(&root)
+    }
+
+    #[test]
+    fn ca_role_rules() {
+        let ca = ca_facts();
+        assert_eq!(check_role(1, 4, &ca), Ok(()));
+        let limited = CertFacts {
+            path_len: Some(1),
+            ..ca.clone()
+        };
+        assert_eq!(check_role(2, 4, &limited), Ok(()));
+        assert_eq!(
+            check_role(1, 4, &limited),
+            Err(NitroError::PathLenExceeded {
+                index: 1,
+                path_len: 1,
+                below: 2
+            })
+        );
+        let zero = CertFacts {
+            path_len: Some(0),
+            ..ca.clone()
+        };
+        assert_eq!(check_role(3, 4, &zero), Ok(()));
+        assert_eq!(
+            check_role(2, 4, &zero),
+            Err(NitroError::PathLenExceeded {
+                index: 2,
+                path_len: 0,
+                below: 1
+            })
+        );
+        assert_eq!(
+            check_role(
+                1,
+                4,
+                &CertFacts {
+                    ca: false,
+                    ..ca.clone()
+                }
+            ),
+            Err(NitroError::NotCa { index: 1 })
+        );
+        assert_eq!(
+            check_role(
+                1,
+                4,
+                &CertFacts {
+                    basic_constraints_critical: false,
+                    ..ca.clone()
+                }
+            ),
+            Err(NitroError::BasicConstraintsNotCritical { index: 1 })
+        );
+        assert_eq!(
+            check_role(
+                1,
+                4,
+                &CertFacts {
+                    key_cert_sign: false,
+                    ..ca.clone()
+                }
+            ),
+            Err(NitroError::MissingKeyCertSign { index: 1 })
+        );
+    }
+
+    #[test]
+    fn leaf_role_rules() {
+        let ca = ca_facts();
+        assert_eq!(check_role(4, 4, &ca), Err(NitroError::LeafIsCa));
+        let leaf = CertFacts {
+            ca: false,
+            digital_signature: true,
+            ..ca.clone()
+        };
+        assert_eq!(check_role(4, 4, &leaf), Ok(()));
+        let no_sig = CertFacts {
+            digital_signature: false,
+            ..leaf
+        };
+        assert_eq!(
+            check_role(4, 4, &no_sig),
+            Err(NitroError::LeafMissingDigitalSignature)
+        );
+    }
+
+    #[test]
+    fn validity_bounds_inclusive() {
+        let facts = CertFacts {
+            not_before: UnixSeconds(10),
+            not_after: UnixSeconds(20),
+            ..ca_facts()
+        };
+        let mut options = VerificationOptions::new(UnixSeconds(10));
+        assert_eq!(check_validity(0, &facts, &options), Ok(()));
+        options.at = UnixSeconds(20);
+        assert_eq!(check_validity(0, &facts, &options), Ok(()));
+        options.at = UnixSeconds(9);
+        assert_eq!(
+            check_validity(2, &facts, &options),
+            Err(NitroError::CertNotYetValid {
+                index: 2,
+                not_before: UnixSeconds(10),
+                now: UnixSeconds(9)
+            })
+        );
+        options.at = UnixSeconds(21);
+        assert_eq!(
+            check_validity(2, &facts, &options),
+            Err(NitroError::CertExpired {
+                index: 2,
+                not_after: UnixSeconds(20),
+                now: UnixSeconds(21)
+            })
+        );
+    }
+}

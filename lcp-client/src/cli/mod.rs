@@ -1,6 +1,7 @@
 //! The `lcp` command line. Exit codes and output follow DESIGN.md §6: 0 valid, 1 invalid input or
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
+pub mod attestation;
 pub mod demo;
 pub mod input;
 pub mod output;
@@ -20,6 +21,8 @@ pub struct Cli {
 /// Every `lcp` subcommand.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Verify an AWS Nitro attestation document (COSE_Sign1) against the pinned root.
+    VerifyAttestation(attestation::VerifyAttestationArgs),
     /// Verify the bundled real AWS attestation documents, then attest a fresh enclave key with
     /// the simulated NSM and verify it (no network).
     Demo(demo::DemoArgs),
@@ -29,6 +32,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::VerifyAttestation(args) => attestation::run(&args),
         Command::Demo(args) => demo::run(&args),
     }
 }
