@@ -458,6 +458,10 @@ fn rule5_strict_payload_encoding() {
         Defect::TrailingBytesAfterPayload,
         NitroError::PayloadCbor(CborError::TrailingBytes { .. })
     );
+    assert_rejects!(
+        Defect::NonCanonicalCborHead,
+        NitroError::PayloadCbor(CborError::NonCanonicalHead { .. })
+    );
 }
 
 #[test]

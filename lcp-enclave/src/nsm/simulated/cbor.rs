@@ -28,6 +28,9 @@ pub enum Value {
     Tag(u64, Box<Value>),
     /// Simple value 22.
     Null,
+    /// A text string whose length head is written in the 4-byte form whatever the length:
+    /// valid CBOR, but not the shortest form RFC 8949 §4.2.1 requires of deterministic encoding.
+    TextLongHead(String),
 }
 
 impl Value {
@@ -61,6 +64,11 @@ impl Value {
             }
             Value::Text(text) => {
                 head(out, 3, len_u64(text.len()));
+                out.extend_from_slice(text.as_bytes());
+            }
+            Value::TextLongHead(text) => {
+                out.push((3 << 5) | 26);
+                out.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_be_bytes());
                 out.extend_from_slice(text.as_bytes());
             }
             Value::Array(items) => {

@@ -180,6 +180,8 @@ pub enum Defect {
     BadPcrLength,
     /// `module_id` written twice.
     DuplicatePayloadKey,
+    /// `module_id`'s length written with a 4-byte head (valid CBOR, not the shortest form).
+    NonCanonicalCborHead,
     /// Trailing byte `00` after the payload map inside the payload bstr.
     TrailingBytesAfterPayload,
     /// user_data of 1025 bytes (AWS maximum 1024).
@@ -252,6 +254,7 @@ impl Defect {
             Defect::DuplicatePcrIndex,
             Defect::BadPcrLength,
             Defect::DuplicatePayloadKey,
+            Defect::NonCanonicalCborHead,
             Defect::TrailingBytesAfterPayload,
             Defect::OversizeUserData,
             Defect::OversizeNonce,
@@ -297,6 +300,7 @@ impl Defect {
             Defect::DuplicatePcrIndex => "duplicate_pcr_index".to_owned(),
             Defect::BadPcrLength => "bad_pcr_length".to_owned(),
             Defect::DuplicatePayloadKey => "duplicate_payload_key".to_owned(),
+            Defect::NonCanonicalCborHead => "non_canonical_cbor_head".to_owned(),
             Defect::TrailingBytesAfterPayload => "trailing_bytes_after_payload".to_owned(),
             Defect::OversizeUserData => "oversize_user_data".to_owned(),
             Defect::OversizeNonce => "oversize_nonce".to_owned(),

@@ -269,6 +269,9 @@ fn payload(
             continue;
         }
         let value = match field {
+            PayloadField::ModuleId if has(&|d| matches!(d, Defect::NonCanonicalCborHead)) => {
+                Value::TextLongHead(module_id.to_owned())
+            }
             PayloadField::ModuleId => Value::text(module_id),
             PayloadField::Digest => Value::text(digest),
             PayloadField::Timestamp => Value::Unsigned(timestamp),

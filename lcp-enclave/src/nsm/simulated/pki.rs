@@ -750,6 +750,7 @@ fn apply_certificate_defect(
         | Defect::DuplicatePcrIndex
         | Defect::BadPcrLength
         | Defect::DuplicatePayloadKey
+        | Defect::NonCanonicalCborHead
         | Defect::TrailingBytesAfterPayload
         | Defect::OversizeUserData
         | Defect::OversizeNonce
