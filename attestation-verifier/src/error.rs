@@ -218,6 +218,9 @@ pub enum ProfileViolation {
     /// An extension appears twice (RFC 5280 §4.2).
     #[error("duplicate extension")]
     DuplicateExtension,
+    /// More extensions than [`crate::nitro::x509::MAX_EXTENSIONS`].
+    #[error("too many extensions")]
+    TooManyExtensions,
     /// A critical extension this verifier does not process.
     #[error("unknown critical extension")]
     UnknownCriticalExtension,

@@ -199,3 +199,30 @@ fn cached_chain_same_verdict() {
         );
     }
 }
+
+/// (n - 1) / 2 for P-384, big-endian: an `s` above it is "high-S".
+const P384_HALF_N: [u8; 48] = [
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xe3, 0xb1, 0xa6, 0xc0, 0xfa, 0x1b, 0x96, 0xef, 0xac, 0x0d, 0x06, 0xd9, 0x24, 0x58, 0x53, 0xbd,
+    0x76, 0x76, 0x0c, 0xb5, 0x66, 0x62, 0x94, 0xb9,
+];
+
+#[test]
+fn high_s_signatures_are_valid_in_every_backend() {
+    use attestation_verifier::nitro::{cose, document, x509};
+    let mut high_s = 0;
+    for f in &FIXTURES {
+        let envelope = cose::parse(f.bytes).unwrap();
+        let payload = document::parse(&envelope.payload).unwrap();
+        let mut signatures = vec![envelope.signature];
+        for der in payload.cabundle.iter().skip(1).chain(std::iter::once(&payload.certificate)) {
+            signatures.push(x509::parse(der).unwrap().signature);
+        }
+        high_s += signatures.iter().filter(|s| s.0[48..] > P384_HALF_N[..]).count();
+        assert!(verify_with(&RustCrypto, f.bytes, &options(f)).is_ok());
+        #[cfg(feature = "aws-lc")]
+        assert!(verify_with(&nitro::AwsLc, f.bytes, &options(f)).is_ok());
+    }
+    // The fixtures hold 15 signatures; AWS does not normalise s, so some are high-S.
+    assert!(high_s > 0);
+}

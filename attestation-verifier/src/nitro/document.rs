@@ -15,9 +15,11 @@ pub const MAX_PCRS: usize = 32;
 pub const MAX_CERT_LEN: usize = 1024;
 /// Largest `public_key` (AWS: 1..=1024 bytes).
 pub const MAX_PUBLIC_KEY_LEN: usize = 1024;
-/// Largest `user_data` (AWS: 0..=512 bytes).
+/// Largest `user_data`: 512 bytes, as aws-nitro-enclaves-nsm-api's `attestation_process.md` §3.2.2
+/// states. (The AWS User Guide CDDL says `bytes .size (0..1024)`; we follow the stricter NSM-API
+/// figure, as the Solidity verifier does. Our own enclave's `user_data` is 73 bytes.)
 pub const MAX_USER_DATA_LEN: usize = 512;
-/// Largest `nonce` (AWS: 0..=512 bytes).
+/// Largest `nonce`: 512 bytes (same source and caveat as [`MAX_USER_DATA_LEN`]).
 pub const MAX_NONCE_LEN: usize = 512;
 /// Longest `module_id` accepted (AWS gives no bound; real ones are 39 characters).
 pub const MAX_MODULE_ID_LEN: usize = 256;

@@ -39,9 +39,10 @@ pub use policy::{
 use crate::error::NitroError;
 use crate::time::{UnixMillis, UnixSeconds};
 
-/// Largest document accepted. The NSM returns documents through a 16 KiB response buffer
-/// (aws-nitro-enclaves-nsm-api); real documents are about 4.5 KiB.
-pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024;
+/// Largest document accepted: the NSM cannot return more than `NSM_RESPONSE_MAX_SIZE = 0x3000`
+/// bytes (Linux uapi `linux/nsm.h`), and the document travels inside that response. Real documents
+/// are about 4.5 KiB.
+pub const MAX_DOCUMENT_BYTES: usize = 0x3000;
 
 /// Longest `cabundle` accepted. AWS chains have 4 certificates (root, regional, zonal, instance);
 /// each extra one costs a P-384 verification, so the bound keeps hostile work small.

@@ -366,7 +366,7 @@ fn extensions(
     let mut usage = None;
     while !exts.is_empty() {
         if seen.len() >= MAX_EXTENSIONS {
-            return Err(ProfileViolation::DuplicateExtension.into());
+            return Err(ProfileViolation::TooManyExtensions.into());
         }
         let ext = exts.expect(tag::SEQUENCE)?;
         let mut e = Reader::inside(&ext);
