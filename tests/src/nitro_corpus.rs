@@ -319,12 +319,26 @@ pub fn build(real: &[(String, Vec<u8>, u64)], aws_root: &[u8]) -> anyhow::Result
         make(&nulls)?.bytes,
         sim(now),
     );
-    let max = vec![0x5A; 1024];
+    let (max_key, max_data) = (vec![0x5A; 1024], vec![0x5B; 512]);
     let full = nsm.request(&AttestationRequest {
-        public_key: Some(&max),
-        user_data: Some(&max),
-        nonce: Some(&max),
+        public_key: Some(&max_key),
+        user_data: Some(&max_data),
+        nonce: Some(&max_data),
     })?;
+    // The AWS User Guide CDDL allows 1024-byte user_data and nonce; the reference caps them at
+    // 512 (NSM API figure). Recorded so both verifiers are held to the same decision.
+    let cddl = vec![0x5C; 1024];
+    let cddl_max = DocumentRequest {
+        user_data: Some(cddl.clone()),
+        nonce: Some(cddl),
+        ..base.clone()
+    };
+    push(
+        &mut corpus,
+        "cddl_max_user_data_and_nonce".to_owned(),
+        make(&cddl_max)?.bytes,
+        sim(now),
+    );
     push(
         &mut corpus,
         "valid_max_sizes".to_owned(),

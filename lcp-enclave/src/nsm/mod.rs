@@ -10,9 +10,14 @@ pub mod simulated;
 
 pub use simulated::SimulatedNsm;
 
-/// AWS limit on each of `public_key`, `user_data` and `nonce`, in bytes (AWS Nitro Enclaves
-/// attestation document specification; the NSM rejects larger inputs).
-pub const MAX_ATTESTATION_INPUT: usize = 1024;
+/// Largest `public_key` the NSM accepts, bytes (aws-nitro-enclaves-nsm-api
+/// `docs/attestation_process.md` §3.2.2: 1..1024).
+pub const MAX_PUBLIC_KEY_LEN: usize = 1024;
+/// Largest `user_data` the NSM accepts, bytes (same source: 0..512; the AWS User Guide CDDL says
+/// 1024, the project follows the stricter figure, as the reference verifier does).
+pub const MAX_USER_DATA_LEN: usize = 512;
+/// Largest `nonce` the NSM accepts, bytes (same source and caveat as [`MAX_USER_DATA_LEN`]).
+pub const MAX_NONCE_LEN: usize = 512;
 
 /// The caller-chosen fields of an attestation document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,18 +36,18 @@ impl AttestationRequest<'_> {
     /// # Errors
     /// [`NsmError::InputTooLarge`] naming the field.
     pub fn check_sizes(&self) -> Result<(), NsmError> {
-        for (field, value) in [
-            ("public_key", self.public_key),
-            ("user_data", self.user_data),
-            ("nonce", self.nonce),
+        for (field, value, max) in [
+            ("public_key", self.public_key, MAX_PUBLIC_KEY_LEN),
+            ("user_data", self.user_data, MAX_USER_DATA_LEN),
+            ("nonce", self.nonce, MAX_NONCE_LEN),
         ] {
             if let Some(bytes) = value
-                && bytes.len() > MAX_ATTESTATION_INPUT
+                && bytes.len() > max
             {
                 return Err(NsmError::InputTooLarge {
                     field,
                     len: bytes.len(),
-                    max: MAX_ATTESTATION_INPUT,
+                    max,
                 });
             }
         }

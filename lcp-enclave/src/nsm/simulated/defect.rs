@@ -184,11 +184,11 @@ pub enum Defect {
     NonCanonicalCborHead,
     /// Trailing byte `00` after the payload map inside the payload bstr.
     TrailingBytesAfterPayload,
-    /// user_data of 1025 bytes (AWS maximum 1024).
+    /// user_data of 513 bytes (NSM maximum 512).
     OversizeUserData,
-    /// nonce of 1025 bytes (AWS maximum 1024).
+    /// nonce of 513 bytes (NSM maximum 512).
     OversizeNonce,
-    /// public_key of 1025 bytes (AWS maximum 1024).
+    /// public_key of 1025 bytes (NSM maximum 1024).
     OversizePublicKey,
     // ---- time and policy (rules 6 and 7) ----
     /// PCR0, PCR1, PCR2 all zero, as in debug mode.

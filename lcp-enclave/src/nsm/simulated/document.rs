@@ -9,6 +9,7 @@ use super::SimError;
 use super::cbor::Value;
 use super::defect::{Defect, PayloadField};
 use super::pki::{Chain, Pki};
+use crate::nsm::{MAX_NONCE_LEN, MAX_PUBLIC_KEY_LEN, MAX_USER_DATA_LEN};
 use p384::ecdsa::Signature;
 use p384::ecdsa::signature::Signer;
 use p384::elliptic_curve::scalar::IsHigh;
@@ -19,8 +20,6 @@ const COSE_ES384: u64 = 34;
 const COSE_ES256: u64 = 6;
 /// The COSE_Sign1 tag (RFC 9052 §4.2).
 const COSE_SIGN1_TAG: u64 = 18;
-/// The AWS limit on `user_data`, `nonce` and `public_key` (attestation document specification).
-pub const MAX_USER_BYTES: usize = 1024;
 
 /// How the (valid) encoding varies: every combination is something a verifier must accept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -241,9 +240,11 @@ fn payload(
         })?;
         pcr.1.truncate(47);
     }
-    let oversize = vec![0xA5; MAX_USER_BYTES.saturating_add(1)];
+    // One byte over each NSM limit.
+    let oversize_key = vec![0xA5; MAX_PUBLIC_KEY_LEN.saturating_add(1)];
+    let oversize = vec![0xA5; MAX_USER_DATA_LEN.max(MAX_NONCE_LEN).saturating_add(1)];
     let public_key = if has(&|d| matches!(d, Defect::OversizePublicKey)) {
-        Some(&oversize)
+        Some(&oversize_key)
     } else {
         request.public_key.as_ref()
     };

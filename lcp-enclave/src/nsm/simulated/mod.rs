@@ -222,7 +222,7 @@ impl Nsm for SimulatedNsm {
 
 #[cfg(test)]
 mod tests {
-    use super::super::MAX_ATTESTATION_INPUT;
+    use super::super::MAX_USER_DATA_LEN;
     use super::*;
     use p384::elliptic_curve::scalar::IsHigh;
 
@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn oversized_inputs_are_refused_before_signing() {
-        let big = vec![0; MAX_ATTESTATION_INPUT + 1];
+        let big = vec![0; MAX_USER_DATA_LEN + 1];
         let request = AttestationRequest {
             public_key: None,
             user_data: Some(&big),
@@ -260,8 +260,8 @@ mod tests {
             nsm().attestation_document(&request),
             Err(NsmError::InputTooLarge {
                 field: "user_data",
-                len: 1025,
-                max: 1024
+                len: 513,
+                max: 512
             })
         );
     }
