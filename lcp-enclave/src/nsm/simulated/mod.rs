@@ -7,6 +7,7 @@
 //! [`SimulatedNsm::root_der`], never with the AWS root.
 
 pub mod cbor;
+pub mod cert;
 pub mod defect;
 pub mod der;
 pub mod document;
