@@ -594,3 +594,58 @@ fn leaf_basic_constraints_need_not_be_critical() {
     let document = generate(&[Defect::BasicConstraintsNotCritical { index: LEAF }]);
     assert!(verify(&document).is_ok(), "{:?}", verify(&document).err());
 }
+
+// ---- cached-chain mode (DESIGN §4: cached CA certificates, expiry re-checked on every hit) ----
+
+#[test]
+fn cached_chain_mode_on_simulated_documents() {
+    use attestation_verifier::nitro::{CacheLeaf, DefaultBackend, VerifiedCertCache};
+    let backend = DefaultBackend::default();
+    let nsm = nsm();
+    let first = nsm.document(&base_request(&nsm)).unwrap();
+    let second = nsm.document(&base_request(&nsm)).unwrap();
+    // Same CA certificates, different leaves: as AWS re-uses its CA certificates.
+    let chain = |bytes: &[u8]| {
+        let envelope = nitro::cose::parse(bytes).unwrap();
+        let payload = nitro::document::parse(&envelope.payload).unwrap();
+        (
+            payload
+                .cabundle
+                .iter()
+                .map(|c| c.to_vec())
+                .collect::<Vec<_>>(),
+            payload.certificate.to_vec(),
+        )
+    };
+    let ((first_cas, first_leaf), (second_cas, second_leaf)) =
+        (chain(&first.bytes), chain(&second.bytes));
+    assert_eq!(first_cas, second_cas);
+    assert_ne!(first_leaf, second_leaf);
+
+    let options = options(&first);
+    let mut cache = VerifiedCertCache::new();
+    nitro::verify_and_fill_cache(&backend, &first.bytes, &options, &mut cache, CacheLeaf::No)
+        .unwrap();
+    assert!(!cache.is_empty());
+    let verified = nitro::verify_using_cache(&backend, &second.bytes, &options, &cache).unwrap();
+    assert_eq!(verified.module_id(), second.module_id);
+
+    // A cache hit does not excuse a bad COSE signature, a bad leaf or an expired CA.
+    let bad = generate(&[Defect::BadCoseSignature]);
+    assert_eq!(
+        nitro::verify_using_cache(&backend, &bad.bytes, &options, &cache).err(),
+        Some(NitroError::CoseSignature)
+    );
+    let bad_leaf = generate(&[Defect::BadCertSignature { index: LEAF }]);
+    assert!(matches!(
+        nitro::verify_using_cache(&backend, &bad_leaf.bytes, &options, &cache),
+        Err(NitroError::CertSignature { index: LEAF, .. })
+    ));
+    let mut late = options.clone();
+    late.at = UnixSeconds(NOW.0 + 30 * 86_400);
+    late.max_age_secs = u64::MAX / 2;
+    assert!(matches!(
+        nitro::verify_using_cache(&backend, &first.bytes, &late, &cache),
+        Err(NitroError::CertExpired { index: 1, .. })
+    ));
+}
