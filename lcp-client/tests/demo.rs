@@ -45,6 +45,8 @@ fn demo_json_reports_every_check() {
     let simulated = &report["simulated"];
     assert_eq!(simulated["verified"], true);
     assert_eq!(simulated["binding_matches"], true);
+    assert_eq!(simulated["signature_recovers_to_key"], true);
+    assert_eq!(simulated["signature"].as_str().unwrap().len(), 2 + 130);
     let user_data = hex::decode(
         simulated["user_data"]
             .as_str()

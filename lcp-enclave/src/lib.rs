@@ -4,4 +4,5 @@
 //! verification, never the other way round; the verification modules do no I/O and read no clock.
 
 pub mod binding;
+pub mod enclave_key;
 pub mod nsm;

@@ -8,7 +8,7 @@
 //!    with the reference verifier against the simulated root, and checks the binding names the key.
 
 use super::output::{Report, finish, hex0x};
-use alloy_primitives::{Address, B256, keccak256};
+use alloy_primitives::{B256, keccak256};
 use anyhow::{Context, bail, ensure};
 use attestation_verifier::error::NitroError;
 use attestation_verifier::nitro::{
@@ -16,8 +16,9 @@ use attestation_verifier::nitro::{
 };
 use attestation_verifier::time::UnixSeconds;
 use lcp_enclave::binding::AttestationBinding;
+use lcp_enclave::enclave_key::{EnclaveKey, address_of};
+use lcp_enclave::nsm::Nsm;
 use lcp_enclave::nsm::simulated::{Clock, SimulatedNsm};
-use lcp_enclave::nsm::{AttestationRequest, Nsm};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::process::ExitCode;
@@ -150,28 +151,6 @@ fn real_document(document: &RealDocument, report: &mut Report) -> anyhow::Result
     }))
 }
 
-/// A secp256k1 key from NSM randomness (retrying the astronomically rare invalid scalar).
-fn enclave_key(nsm: &dyn Nsm) -> anyhow::Result<k256::ecdsa::SigningKey> {
-    for _ in 0..8 {
-        let bytes = nsm.random_bytes(32)?;
-        if let Ok(key) = k256::ecdsa::SigningKey::from_slice(&bytes) {
-            return Ok(key);
-        }
-    }
-    bail!("the NSM did not yield a valid secp256k1 scalar")
-}
-
-/// The uncompressed SEC1 encoding (65 bytes) and Ethereum address of a secp256k1 key.
-fn key_and_address(key: &k256::ecdsa::VerifyingKey) -> (Vec<u8>, Address) {
-    let point = key.to_sec1_point(false).as_bytes().to_vec();
-    let address = Address::from_slice(
-        keccak256(point.get(1..).unwrap_or_default())
-            .get(12..)
-            .unwrap_or_default(),
-    );
-    (point, address)
-}
-
 /// keccak256 of the demo's network configuration: Ethereum mainnet's chain id, genesis
 /// validators root and fork schedule (version ‖ epoch per fork), concatenated big-endian.
 // NOTE: provisional encoding until the light-client network config type defines its own hash.
@@ -200,6 +179,23 @@ fn demo_network_config_hash() -> B256 {
     keccak256(&encoded)
 }
 
+/// What `ecrecover(digest, v, r, s)` returns for a `r ‖ s ‖ v` signature (v ∈ {27, 28}).
+fn recover_address(
+    digest: &B256,
+    signature: &[u8; 65],
+) -> anyhow::Result<alloy_primitives::Address> {
+    let (rs, v) = signature.split_at(64);
+    let v = v
+        .first()
+        .and_then(|v| v.checked_sub(27))
+        .context("signature v is not 27 or 28")?;
+    let recovery = k256::ecdsa::RecoveryId::from_byte(v).context("invalid recovery id")?;
+    let signature = k256::ecdsa::Signature::from_slice(rs)?;
+    let key =
+        k256::ecdsa::VerifyingKey::recover_from_prehash(digest.as_slice(), &signature, recovery)?;
+    Ok(address_of(key.to_sec1_point(false).as_bytes())?)
+}
+
 fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
     let nsm = SimulatedNsm::random(Clock::System).context("starting the simulated NSM")?;
     let root = nsm.root_der().to_vec();
@@ -208,26 +204,17 @@ fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
         hex0x(Sha256::digest(&root))
     ));
 
-    let key = enclave_key(&nsm)?;
-    let (public_key, enclave_address) = key_and_address(key.verifying_key());
+    let key = EnclaveKey::generate(&nsm)?;
+    let (public_key, enclave_address) = (key.public_key().to_vec(), key.address());
     let operator_key =
         k256::ecdsa::SigningKey::from_slice(keccak256(DEMO_OPERATOR_SEED).as_slice())
             .context("demo operator key")?;
-    let (_, operator) = key_and_address(operator_key.verifying_key());
+    let operator = address_of(operator_key.verifying_key().to_sec1_point(false).as_bytes())?;
     let network_config_hash = demo_network_config_hash();
-    let binding = AttestationBinding {
-        enclave_key: enclave_address,
-        operator,
-        network_config_hash,
-    };
+    let binding = key.binding(operator, network_config_hash);
     let user_data = binding.encode();
     let nonce = nsm.random_bytes(32)?;
-
-    let document = nsm.attestation_document(&AttestationRequest {
-        public_key: Some(&public_key),
-        user_data: Some(&user_data),
-        nonce: Some(&nonce),
-    })?;
+    let document = key.attest(&nsm, operator, network_config_hash, Some(&nonce))?;
     report.line(format!(
         "enclave key {enclave_address} (secp256k1, generated from NSM randomness)"
     ));
@@ -259,8 +246,7 @@ fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
         "public_key is not the enclave key"
     );
     let decoded = AttestationBinding::decode(verified.user_data().unwrap_or_default())?;
-    let (_, attested_address) =
-        key_and_address(&k256::ecdsa::VerifyingKey::from_sec1_bytes(&public_key)?);
+    let attested_address = address_of(verified.public_key().unwrap_or_default())?;
     ensure!(
         decoded == binding,
         "user_data is not the binding the enclave asked for"
@@ -278,6 +264,18 @@ fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
         decoded.enclave_key, decoded.operator, decoded.network_config_hash
     ));
 
+    // The attested key signs; what ecrecover would return must be the attested address.
+    let digest = keccak256(b"lcp demo: a result signed by the attested enclave key");
+    let signature = key.sign_digest(&digest);
+    let recovered = recover_address(&digest, &signature)?;
+    ensure!(
+        recovered == attested_address,
+        "signature recovers to {recovered}, not the attested key"
+    );
+    report.line(format!(
+        "enclave signature over {digest}: recovers to the attested key"
+    ));
+
     Ok(json!({
         "root_sha256": hex0x(Sha256::digest(&root)),
         "module_id": verified.module_id(),
@@ -293,5 +291,7 @@ fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
         "leaf_not_after": verified.leaf().not_after().0,
         "verified": true,
         "binding_matches": true,
+        "signature": hex0x(signature),
+        "signature_recovers_to_key": true,
     }))
 }
