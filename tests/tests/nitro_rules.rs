@@ -171,6 +171,12 @@ fn rule1_simulated_document_fails_under_the_aws_root() {
 }
 
 #[test]
+fn rule1_the_root_must_be_in_the_document() {
+    assert_rejects!(Defect::RootOmitted, NitroError::TrustAnchorMismatch);
+    assert_rejects!(Defect::EmptyCabundle, NitroError::EmptyCabundle);
+}
+
+#[test]
 fn rule1_another_simulated_root_is_not_trusted() {
     let document = generate(&[]);
     let other = SimulatedNsm::from_seed(Seed([0x77; 32]), Clock::Fixed(NOW_MS)).unwrap();

@@ -146,6 +146,10 @@ pub enum Defect {
         /// Chain position (1–4).
         index: usize,
     },
+    /// `cabundle` is an empty array.
+    EmptyCabundle,
+    /// `cabundle` starts at the regional CA (the root left out, as some tools do).
+    RootOmitted,
     // ---- COSE_Sign1 (rule 4) ----
     /// One bit of the COSE signature flipped.
     BadCoseSignature,
@@ -233,6 +237,8 @@ impl Defect {
         all.extend([
             Defect::LeafIsCa,
             Defect::LeafWithoutDigitalSignature,
+            Defect::EmptyCabundle,
+            Defect::RootOmitted,
             Defect::BadCoseSignature,
             Defect::WrongProtectedHeader,
             Defect::NonEmptyUnprotectedHeader,
@@ -287,6 +293,8 @@ impl Defect {
             }
             Defect::BadCertSignature { index } => format!("bad_cert_signature_{index}"),
             Defect::IssuerMismatch { index } => format!("issuer_mismatch_{index}"),
+            Defect::EmptyCabundle => "empty_cabundle".to_owned(),
+            Defect::RootOmitted => "root_omitted".to_owned(),
             Defect::BadCoseSignature => "bad_cose_signature".to_owned(),
             Defect::WrongProtectedHeader => "wrong_protected_header".to_owned(),
             Defect::NonEmptyUnprotectedHeader => "non_empty_unprotected_header".to_owned(),

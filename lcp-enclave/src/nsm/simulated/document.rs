@@ -283,7 +283,22 @@ fn payload(
             ),
             PayloadField::Certificate => Value::Bytes(chain.leaf.clone()),
             PayloadField::Cabundle => {
-                Value::Array(chain.cabundle.iter().cloned().map(Value::Bytes).collect())
+                let skip = if has(&|d| matches!(d, Defect::EmptyCabundle)) {
+                    chain.cabundle.len()
+                } else if has(&|d| matches!(d, Defect::RootOmitted)) {
+                    1
+                } else {
+                    0
+                };
+                Value::Array(
+                    chain
+                        .cabundle
+                        .iter()
+                        .skip(skip)
+                        .cloned()
+                        .map(Value::Bytes)
+                        .collect(),
+                )
             }
             PayloadField::PublicKey => optional_bytes(public_key),
             PayloadField::UserData => optional_bytes(user_data),

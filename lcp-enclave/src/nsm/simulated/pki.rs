@@ -428,7 +428,9 @@ fn apply_certificate_defect(
             let common_name = spec.issuer.common_name_mut().ok_or(not_applicable)?;
             common_name.insert_str(0, "other.");
         }
-        Defect::BadCoseSignature
+        Defect::EmptyCabundle
+        | Defect::RootOmitted
+        | Defect::BadCoseSignature
         | Defect::WrongProtectedHeader
         | Defect::NonEmptyUnprotectedHeader
         | Defect::SignatureLength { .. }
