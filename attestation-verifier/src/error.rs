@@ -37,7 +37,8 @@ pub enum CborError {
         /// Item offset.
         offset: usize,
     },
-    /// Indefinite length on a major type that has none (integers, tags).
+    /// Indefinite length on a major type that has none (integers, tags), or on a string (chunked
+    /// strings are rejected, see [`crate::nitro::cbor`]).
     #[error("CBOR: indefinite length not allowed for major type {major} at offset {offset}")]
     IndefiniteNotAllowed {
         /// Item offset.
@@ -50,20 +51,6 @@ pub enum CborError {
     UnexpectedBreak {
         /// Offset of the break.
         offset: usize,
-    },
-    /// A chunk of an indefinite-length string is not a definite string of the same major type.
-    #[error("CBOR: invalid chunk in indefinite-length string at offset {offset}")]
-    InvalidChunk {
-        /// Chunk offset.
-        offset: usize,
-    },
-    /// An indefinite-length string has more chunks than [`crate::nitro::cbor::MAX_CHUNKS`].
-    #[error("CBOR: more than {max} chunks in a string at offset {offset}")]
-    TooManyChunks {
-        /// Chunk offset.
-        offset: usize,
-        /// The limit.
-        max: usize,
     },
     /// Nesting deeper than [`crate::nitro::cbor::MAX_DEPTH`].
     #[error("CBOR: nesting deeper than {max} at offset {offset}")]

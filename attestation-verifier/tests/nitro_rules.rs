@@ -199,3 +199,37 @@ fn not_yet_valid_and_expired_cas() {
     ));
     let _ = bundle;
 }
+
+#[test]
+fn chunked_strings_rejected() {
+    // The nonce re-encoded as an indefinite-length byte string of two chunks (same content).
+    let mut payload = vec![0xa9];
+    for (k, v) in payload_entries(EVERVAULT) {
+        payload.extend(encode(&k));
+        match (&k, &v) {
+            (Value::Text(name), Value::Bytes(b)) if name == "nonce" => {
+                let (first, second) = b.split_at(100);
+                payload.push(0x5f);
+                payload.extend(encode(&bytes(first)));
+                payload.extend(encode(&bytes(second)));
+                payload.push(0xff);
+            }
+            _ => payload.extend(encode(&v)),
+        }
+    }
+    let offset = {
+        let nonce_key = encode(&Value::Text(Cow::Borrowed("nonce")));
+        payload
+            .windows(nonce_key.len())
+            .position(|w| w == nonce_key)
+            .unwrap()
+            + nonce_key.len()
+    };
+    assert_eq!(
+        check(&rewrap(EVERVAULT, &payload)),
+        Err(NitroError::PayloadCbor(CborError::IndefiniteNotAllowed {
+            offset,
+            major: 2
+        }))
+    );
+}

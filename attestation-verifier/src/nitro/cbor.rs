@@ -1,10 +1,14 @@
 //! A strict, bounded CBOR (RFC 8949) reader for exactly what Nitro documents use.
 //!
-//! Accepted: unsigned and negative integers, byte and text strings (definite, or indefinite-length
-//! made of definite chunks of the same major type), arrays and maps (definite or indefinite), tags
-//! (the caller decides where a tag may stand), `false`, `true` and `null`. Rejected: floats, other
-//! simple values, reserved additional-information values, duplicate map keys, nesting deeper than
-//! [`MAX_DEPTH`], trailing bytes after the top-level item.
+//! Accepted: unsigned and negative integers, definite-length byte and text strings, arrays and maps
+//! (definite or indefinite length: newer NSM versions write `0xBF … 0xFF` maps), tags (the caller
+//! decides where a tag may stand), `false`, `true` and `null`. Rejected: indefinite-length (chunked)
+//! strings, floats, other simple values, reserved additional-information values, duplicate map keys,
+//! nesting deeper than [`MAX_DEPTH`], trailing bytes after the top-level item.
+//!
+//! Chunked strings are REJECTED (as [`CborError::IndefiniteNotAllowed`] with major type 2 or 3): no
+//! AWS field uses them, DESIGN.md §5.1 requires indefinite maps only, and the Solidity decoder slices
+//! certificates and PCRs out of calldata, which needs contiguous strings. Same rule on both sides.
 //!
 //! Non-canonical heads (an integer or length encoded in more bytes than needed, e.g. `0x18 0x05`
 //! for 5) are REJECTED. AWS's NSM encodes with serde_cbor, which always emits the shortest head,
@@ -24,11 +28,8 @@ pub const MAX_DEPTH: usize = 8;
 /// 32 entries per the AWS attestation specification); 64 bounds work on hostile input.
 pub const MAX_ITEMS: usize = 64;
 
-/// Most chunks in one indefinite-length string. AWS never chunks; a small bound keeps a document of
-/// one-byte chunks from costing a loop per byte.
-pub const MAX_CHUNKS: usize = 64;
-
-/// A decoded CBOR item. Strings borrow from the input unless they were chunked.
+/// A decoded CBOR item. Strings borrow from the input (they are never chunked); `Cow` lets
+/// callers build owned values too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value<'a> {
     /// Major type 0.
@@ -183,18 +184,11 @@ impl<'a> Reader<'a> {
             (0, Some(n)) => Ok(Value::Unsigned(n)),
             (1, Some(n)) => Ok(Value::Negative(n)),
             (2, Some(len)) => Ok(Value::Bytes(Cow::Borrowed(self.take(len)?))),
-            (2, None) => Ok(Value::Bytes(Cow::Owned(self.chunks(2)?))),
             (3, Some(len)) => {
                 let bytes = self.take(len)?;
                 let text =
                     core::str::from_utf8(bytes).map_err(|_| CborError::InvalidUtf8 { offset })?;
                 Ok(Value::Text(Cow::Borrowed(text)))
-            }
-            (3, None) => {
-                let bytes = self.chunks(3)?;
-                let text =
-                    String::from_utf8(bytes).map_err(|_| CborError::InvalidUtf8 { offset })?;
-                Ok(Value::Text(Cow::Owned(text)))
             }
             (4, count) => {
                 let mut items = Vec::new();
@@ -293,37 +287,6 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
-
-    /// Concatenates the definite-length chunks of an indefinite-length string of `major` type.
-    fn chunks(&mut self, major: u8) -> Result<Vec<u8>, CborError> {
-        let mut out = Vec::new();
-        let mut count = 0usize;
-        loop {
-            if self.peek() == Some(0xff) {
-                self.pos = self
-                    .pos
-                    .checked_add(1)
-                    .ok_or(CborError::UnexpectedEnd { offset: self.pos })?;
-                return Ok(out);
-            }
-            let head = self.head()?;
-            let (true, Some(len)) = (head.major == major, head.argument) else {
-                return Err(CborError::InvalidChunk {
-                    offset: head.offset,
-                });
-            };
-            count = count.checked_add(1).ok_or(CborError::InvalidChunk {
-                offset: head.offset,
-            })?;
-            if count > MAX_CHUNKS {
-                return Err(CborError::TooManyChunks {
-                    offset: head.offset,
-                    max: MAX_CHUNKS,
-                });
-            }
-            out.extend_from_slice(self.take(len)?);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -417,24 +380,26 @@ mod tests {
     }
 
     #[test]
-    fn strings_definite_and_chunked() {
+    fn strings_definite_only() {
         assert_eq!(decode(&[0x42, 1, 2]), Ok(bytes(&[1, 2])));
         assert_eq!(
+            decode(&[0x62, b'a', b'b']),
+            Ok(Value::Text(Cow::Borrowed("ab")))
+        );
+        // Chunked strings are rejected even when well formed.
+        assert_eq!(
             decode(&[0x5f, 0x41, 1, 0x42, 2, 3, 0xff]),
-            Ok(Value::Bytes(Cow::Owned(vec![1, 2, 3])))
+            Err(CborError::IndefiniteNotAllowed {
+                offset: 0,
+                major: 2
+            })
         );
         assert_eq!(
-            decode(&[0x7f, 0x61, b'a', 0x61, b'b', 0xff]),
-            Ok(Value::Text(Cow::Owned("ab".into())))
-        );
-        // A chunk of another major type, or a nested indefinite chunk.
-        assert_eq!(
-            decode(&[0x5f, 0x61, b'a', 0xff]),
-            Err(CborError::InvalidChunk { offset: 1 })
-        );
-        assert_eq!(
-            decode(&[0x5f, 0x5f, 0xff, 0xff]),
-            Err(CborError::InvalidChunk { offset: 1 })
+            decode(&[0x7f, 0x61, b'a', 0xff]),
+            Err(CborError::IndefiniteNotAllowed {
+                offset: 0,
+                major: 3
+            })
         );
         assert_eq!(
             decode(&[0x62, 0xff, 0xfe]),

@@ -39,10 +39,11 @@ pub use policy::{
 use crate::error::NitroError;
 use crate::time::{UnixMillis, UnixSeconds};
 
-/// Largest document accepted: the NSM cannot return more than `NSM_RESPONSE_MAX_SIZE = 0x3000`
-/// bytes (Linux uapi `linux/nsm.h`), and the document travels inside that response. Real documents
-/// are about 4.5 KiB.
-pub const MAX_DOCUMENT_BYTES: usize = 0x3000;
+/// Largest document accepted: 16 KiB. The NSM cannot return more than `NSM_RESPONSE_MAX_SIZE =
+/// 0x3000` bytes (Linux uapi `linux/nsm.h`), so no real document is larger (real ones are about
+/// 4.5 KiB); 16 KiB is the bound the per-field limits imply (8 + 1 certificates of 1 KiB, 32 PCRs
+/// of 64 bytes, 2 KiB of optionals) and the one the Solidity verifier uses.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024;
 
 /// Longest `cabundle` accepted. AWS chains have 4 certificates (root, regional, zonal, instance);
 /// each extra one costs a P-384 verification, so the bound keeps hostile work small.
