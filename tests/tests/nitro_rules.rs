@@ -655,3 +655,66 @@ fn cached_chain_mode_on_simulated_documents() {
         Err(NitroError::CertExpired { index: 1, .. })
     ));
 }
+
+// ---- defect interactions ----
+
+/// As [`verify`], with an unacceptable pinned root reported as the result rather than a panic.
+fn verify_pinning_own_root(document: &GeneratedDocument) -> Result<VerifiedDocument, NitroError> {
+    let mut options = VerificationOptions::new(NOW);
+    options.trust_anchor = TrustAnchor::from_der(document.root_der.clone())?;
+    nitro::verify(&document.bytes, &options)
+}
+
+/// Two defects together: the document is rejected, and for the error of one of the two (the
+/// verifier stops at the first broken rule; it never accepts, and never reports a third error).
+/// Pairs are drawn deterministically from the catalogue.
+#[test]
+fn pairs_of_defects_fail_with_one_of_their_errors() {
+    let single = |defect: Defect| -> Option<String> {
+        verify_pinning_own_root(&generate(&[defect]))
+            .err()
+            .map(|e| lcp_tests::nitro_corpus::error_name(&e))
+    };
+    let catalogue: Vec<(Defect, String)> = Defect::catalogue()
+        .into_iter()
+        // Timestamp defects overwrite each other's field.
+        .filter(|d| {
+            !matches!(
+                d,
+                Defect::StaleTimestamp { .. }
+                    | Defect::FutureTimestamp { .. }
+                    | Defect::TimestampInSeconds
+            )
+        })
+        .filter_map(|d| single(d).map(|error| (d, error)))
+        .collect();
+    let mut state = 0x5EED_u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap() % catalogue.len()
+    };
+    for _ in 0..60 {
+        let ((a, error_a), (b, error_b)) = (&catalogue[next()], &catalogue[next()]);
+        if a == b {
+            continue;
+        }
+        let nsm = nsm();
+        let request = DocumentRequest {
+            defects: vec![*a, *b],
+            ..base_request(&nsm)
+        };
+        let Ok(document) = nsm.document(&request) else {
+            continue;
+        };
+        let result = verify_pinning_own_root(&document)
+            .err()
+            .map(|e| lcp_tests::nitro_corpus::error_name(&e));
+        let error = result.unwrap_or_else(|| panic!("{a:?} + {b:?} accepted"));
+        assert!(
+            &error == error_a || &error == error_b,
+            "{a:?} ({error_a}) + {b:?} ({error_b}) gave {error}"
+        );
+    }
+}
