@@ -1,6 +1,8 @@
 //! The `lcp` command line. Exit codes and output follow DESIGN.md §6: 0 valid, 1 invalid input or
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
+pub mod attestation;
+pub mod demo;
 pub mod input;
 pub mod light_client;
 pub mod output;
@@ -21,6 +23,11 @@ pub struct Cli {
 /// Every `lcp` subcommand.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Verify an AWS Nitro attestation document (COSE_Sign1) against the pinned root.
+    VerifyAttestation(attestation::VerifyAttestationArgs),
+    /// Verify the bundled real AWS attestation documents, then attest a fresh enclave key with
+    /// the simulated NSM and verify it (no network).
+    Demo(demo::DemoArgs),
     /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
     #[command(subcommand)]
     Spv(spv::SpvCommand),
@@ -33,6 +40,8 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::VerifyAttestation(args) => attestation::run(&args),
+        Command::Demo(args) => demo::run(&args),
         Command::Spv(command) => spv::run(command),
         Command::LightClient(command) => {
             let json = match &command {
