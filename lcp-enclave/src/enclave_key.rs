@@ -1,8 +1,8 @@
 //! The enclave key (DESIGN.md §1, §3): a secp256k1 key generated inside the enclave from NSM
 //! randomness at start-up, never exported, bound to the measurement by an attestation document
-//! whose `public_key` is the key and whose `user_data` is the [`AttestationBinding`].
+//! whose `public_key` is the key and whose `user_data` is the [`UserData`].
 
-use crate::binding::AttestationBinding;
+use attestation_verifier::message::binding::UserData;
 use crate::nsm::{AttestationRequest, Nsm, NsmError};
 use alloy_primitives::{Address, B256, keccak256};
 use k256::ecdsa::{SigningKey, VerifyingKey};
@@ -86,8 +86,8 @@ impl EnclaveKey {
     }
 
     /// The binding of this key to `operator` and a network configuration.
-    pub fn binding(&self, operator: Address, network_config_hash: B256) -> AttestationBinding {
-        AttestationBinding {
+    pub fn binding(&self, operator: Address, network_config_hash: B256) -> UserData {
+        UserData {
             enclave_key: self.address,
             operator,
             network_config_hash,

@@ -3,7 +3,6 @@
 //! Dependencies point inward: the service and NSM layers use the light client and SPV
 //! verification, never the other way round; the verification modules do no I/O and read no clock.
 
-pub mod binding;
 pub mod enclave_key;
 pub mod light_client;
 pub mod nsm;

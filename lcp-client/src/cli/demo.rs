@@ -15,7 +15,7 @@ use attestation_verifier::nitro::{
     self, PcrPolicy, TrustAnchor, VerificationOptions, VerifiedDocument,
 };
 use attestation_verifier::time::UnixSeconds;
-use lcp_enclave::binding::AttestationBinding;
+use attestation_verifier::message::binding::UserData;
 use lcp_enclave::enclave_key::{EnclaveKey, address_of};
 use lcp_enclave::nsm::Nsm;
 use lcp_enclave::nsm::simulated::{Clock, SimulatedNsm};
@@ -245,7 +245,7 @@ fn simulated_enclave(report: &mut Report) -> anyhow::Result<Value> {
         verified.public_key() == Some(public_key.as_slice()),
         "public_key is not the enclave key"
     );
-    let decoded = AttestationBinding::decode(verified.user_data().unwrap_or_default())?;
+    let decoded = UserData::parse(verified.user_data().unwrap_or_default())?;
     let attested_address = address_of(verified.public_key().unwrap_or_default())?;
     ensure!(
         decoded == binding,
