@@ -209,8 +209,9 @@ contract CertManager {
         entry.parent = parentHash;
         entry.depth = uint8(depth);
         entry.subjectHash = keccak256(data[c.subjectStart:c.subjectEnd]);
-        entry.revocationKey =
-            keccak256(abi.encode(keccak256(data[c.issuerStart:c.issuerEnd]), keccak256(data[c.serialStart:c.serialEnd])));
+        entry.revocationKey = keccak256(
+            abi.encode(keccak256(data[c.issuerStart:c.issuerEnd]), keccak256(data[c.serialStart:c.serialEnd]))
+        );
         entry.notBefore = c.notBefore;
         entry.notAfter = c.notAfter;
         entry.isCA = c.isCA;

@@ -120,6 +120,22 @@ library X509 {
     }
 
     function _parseTbs(bytes calldata data, Asn1Node memory tbs, X509Certificate memory c) private pure {
+        Asn1Node memory issuer = _parseSerialAndIssuer(data, tbs, c);
+        Asn1Node memory validity = _parseValidity(data, issuer, tbs, c);
+        Asn1Node memory spki = _parseSubjectAndKey(data, validity, tbs, c);
+        // issuerUniqueID [1] and subjectUniqueID [2] are not used by AWS and rejected; extensions [3] required.
+        Asn1Node memory exts = data.next(spki, tbs);
+        if (exts.tag != 0xa3) revert X509BadField("extensions");
+        Asn1Decode.requireLast(exts, tbs);
+        _parseExtensions(data, exts, c);
+    }
+
+    /// version, serialNumber, signature, issuer; returns the issuer node.
+    function _parseSerialAndIssuer(bytes calldata data, Asn1Node memory tbs, X509Certificate memory c)
+        private
+        pure
+        returns (Asn1Node memory issuer)
+    {
         Asn1Node memory version = data.firstChild(tbs);
         _requireBytes(data, version, VERSION_V3, "version");
 
@@ -132,37 +148,44 @@ library X509 {
         Asn1Node memory sigAlg = data.next(serial, tbs);
         _requireBytes(data, sigAlg, ALG_ECDSA_SHA384, "signature");
 
-        Asn1Node memory issuer = data.next(sigAlg, tbs);
+        issuer = data.next(sigAlg, tbs);
         if (issuer.tag != Asn1Decode.TAG_SEQUENCE) revert X509BadField("issuer");
         c.issuerStart = issuer.header;
         c.issuerEnd = issuer.end;
+    }
 
-        Asn1Node memory validity = data.next(issuer, tbs);
+    function _parseValidity(bytes calldata data, Asn1Node memory issuer, Asn1Node memory tbs, X509Certificate memory c)
+        private
+        pure
+        returns (Asn1Node memory validity)
+    {
+        validity = data.next(issuer, tbs);
         if (validity.tag != Asn1Decode.TAG_SEQUENCE) revert X509BadField("validity");
         Asn1Node memory notBefore = data.firstChild(validity);
         Asn1Node memory notAfter = data.next(notBefore, validity);
         Asn1Decode.requireLast(notAfter, validity);
         c.notBefore = readTime(data, notBefore);
         c.notAfter = readTime(data, notAfter);
+    }
 
+    function _parseSubjectAndKey(
+        bytes calldata data,
+        Asn1Node memory validity,
+        Asn1Node memory tbs,
+        X509Certificate memory c
+    ) private pure returns (Asn1Node memory spki) {
         Asn1Node memory subject = data.next(validity, tbs);
         if (subject.tag != Asn1Decode.TAG_SEQUENCE) revert X509BadField("subject");
         c.subjectStart = subject.header;
         c.subjectEnd = subject.end;
 
-        Asn1Node memory spki = data.next(subject, tbs);
+        spki = data.next(subject, tbs);
         uint256 prefixLen = SPKI_P384_PREFIX.length;
         if (spki.end - spki.header != prefixLen + 96) revert X509BadField("subjectPublicKeyInfo");
         if (keccak256(data[spki.header:spki.header + prefixLen]) != keccak256(SPKI_P384_PREFIX)) {
             revert X509BadField("subjectPublicKeyInfo");
         }
         c.publicKey = data[spki.header + prefixLen:spki.end];
-
-        // issuerUniqueID [1] and subjectUniqueID [2] are not used by AWS and rejected; extensions [3] required.
-        Asn1Node memory exts = data.next(spki, tbs);
-        if (exts.tag != 0xa3) revert X509BadField("extensions");
-        Asn1Decode.requireLast(exts, tbs);
-        _parseExtensions(data, exts, c);
     }
 
     function _parseExtensions(bytes calldata data, Asn1Node memory wrapper, X509Certificate memory c) private pure {
@@ -265,10 +288,7 @@ library X509 {
         _copyScalar(data, s, sig, SCALAR_BYTES);
     }
 
-    function _copyScalar(bytes calldata data, Asn1Node memory integer, bytes memory out, uint256 offset)
-        private
-        pure
-    {
+    function _copyScalar(bytes calldata data, Asn1Node memory integer, bytes memory out, uint256 offset) private pure {
         uint256 v = data.checkUnsignedInteger(integer, SCALAR_BYTES);
         uint256 len = integer.end - v;
         bool nonZero = false;
