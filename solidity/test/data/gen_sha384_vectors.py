@@ -16,4 +16,9 @@ vectors = []
 for n in lengths:
     msg = bytes(rng.randrange(256) for _ in range(n))
     vectors.append({"message": "0x" + msg.hex(), "digest": "0x" + hashlib.sha384(msg).hexdigest()})
-print(json.dumps({"source": "Python hashlib.sha384, gen_sha384_vectors.py, seed 384", "vectors": vectors}, indent=1))
+print(
+    json.dumps(
+        {"source": "Python hashlib.sha384, gen_sha384_vectors.py, seed 384", "count": len(vectors), "vectors": vectors},
+        indent=1,
+    )
+)

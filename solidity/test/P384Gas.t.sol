@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {Test} from "./utils/Test.sol";
+import {P384} from "../src/lib/P384.sol";
+
+/// @notice Gas of one P-384 verification (a real AWS certificate signature: evervault cabundle[1] signed by the
+///         root), recorded in .gas-snapshot by `forge snapshot`. Inputs come from p384_vectors.json
+///         (`nitro_evervault_cert1`); the assertion makes sure the measured path is the accepting one.
+contract P384GasTest is Test {
+    bytes private digest;
+    bytes private signature;
+    bytes private key;
+    bytes private hint;
+
+    function setUp() public {
+        string memory json = vm.readFile("test/data/p384_vectors.json");
+        uint256 count = vm.parseJsonUint(json, ".count");
+        for (uint256 i = 0; i < count; i++) {
+            string memory at = string.concat(".cases[", vm.toString(i), "]");
+            if (
+                keccak256(bytes(vm.parseJsonString(json, string.concat(at, ".name"))))
+                    == keccak256("nitro_evervault_cert1")
+            ) {
+                digest = vm.parseJsonBytes(json, string.concat(at, ".digest"));
+                signature = vm.parseJsonBytes(json, string.concat(at, ".signature"));
+                key = vm.parseJsonBytes(json, string.concat(at, ".key"));
+                hint = vm.parseJsonBytes(json, string.concat(at, ".hint"));
+                return;
+            }
+        }
+        revert("vector nitro_evervault_cert1 missing");
+    }
+
+    function testGasVerify() public view {
+        bytes memory d = digest;
+        bytes memory s = signature;
+        bytes memory k = key;
+        uint256 before = gasleft();
+        bool ok = P384.verify(d, s, k);
+        uint256 used = before - gasleft();
+        assertTrue(ok, "valid signature");
+        assertTrue(used > 0, "measured");
+    }
+
+    function testGasVerifyWithHint() public view {
+        bytes memory d = digest;
+        bytes memory s = signature;
+        bytes memory k = key;
+        bytes memory h = hint;
+        assertTrue(P384.verifyWithHint(d, s, k, h), "valid signature");
+    }
+}

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Generates p384_vectors.json: ECDSA P-384 / SHA-384 test cases for solidity/test/P384.t.sol.
+
+Sources of truth:
+- Every case marked valid is checked here with `cryptography` (OpenSSL) before it is written; every case marked
+  invalid is checked to be rejected by it too, except malformed inputs OpenSSL cannot even take (lengths, r or s
+  out of range, keys off the curve), whose invalidity is by definition (SEC 1 v2 §4.1.4 step 1, §3.2.2).
+- `nitro_*` cases are the real AWS signatures inside ../../../fixtures/nitro/*.cbor: each certificate signature
+  (TBSCertificate by the issuer's key, cabundle[i] by cabundle[i-1], the leaf by the last bundle entry, the root
+  self-signed) and the COSE_Sign1 signature over its Sig_structure (RFC 9052 §4.4) by the leaf key.
+- Edge cases in the style of Project Wycheproof's ecdsa_secp384r1_sha384 tests, built with the plain-Python
+  curve arithmetic below (public-key recovery Q = r^-1(sR - eG) makes valid signatures with chosen R):
+  x(R) >= n (the r + n < p branch), u1·G = u2·Q (doubling inside the ladder), u1·G = -u2·Q (infinity),
+  e ≡ 0 (mod n), e >= n, high-S and low-S forms of each random signature.
+Deterministic (seeded): rerun to reproduce byte for byte.
+
+Usage: python3 gen_p384_vectors.py > p384_vectors.json   (needs `cryptography` and `cbor2` from PyPI)
+"""
+import hashlib
+import json
+import os
+import random
+
+import cbor2
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
+
+P = 2**384 - 2**128 - 2**96 + 2**32 - 1
+N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973
+B = 0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF
+G = (
+    0xAA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB7,
+    0x3617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F,
+)
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "..", "..", "..", "fixtures", "nitro")
+rng = random.Random(0x384)
+
+
+def add(p1, p2):
+    """Affine addition; None is the point at infinity."""
+    if p1 is None:
+        return p2
+    if p2 is None:
+        return p1
+    (x1, y1), (x2, y2) = p1, p2
+    if x1 == x2:
+        if (y1 + y2) % P == 0:
+            return None
+        lam = (3 * x1 * x1 - 3) * pow(2 * y1, -1, P) % P
+    else:
+        lam = (y2 - y1) * pow(x2 - x1, -1, P) % P
+    x3 = (lam * lam - x1 - x2) % P
+    return (x3, (lam * (x1 - x3) - y1) % P)
+
+
+def mul(k, pt):
+    acc = None
+    for bit in bin(k % N)[2:] if k % N else "":
+        acc = add(acc, acc)
+        if bit == "1":
+            acc = add(acc, pt)
+    return acc
+
+
+def neg(pt):
+    return (pt[0], (-pt[1]) % P)
+
+
+def b48(v):
+    return v.to_bytes(48, "big")
+
+
+def hx(b):
+    return "0x" + b.hex()
+
+
+def openssl_verify(digest, r, s, q):
+    """cryptography/OpenSSL verdict on a prehashed SHA-384 digest."""
+    try:
+        key = ec.EllipticCurvePublicNumbers(q[0], q[1], ec.SECP384R1()).public_key()
+    except ValueError:
+        return False
+    try:
+        key.verify(encode_dss_signature(r, s), digest, ec.ECDSA(Prehashed(hashes.SHA384())))
+        return True
+    except InvalidSignature:
+        return False
+
+
+cases = []
+
+
+def case(name, digest, r, s, q, valid, check=True, sig=None, pub=None):
+    if check:
+        got = openssl_verify(digest, r, s, q)
+        assert got == valid, (name, got, valid)
+    s_inv = pow(s, -1, N) if 0 < s < N else 0
+    cases.append(
+        {
+            "name": name,
+            "digest": hx(digest),
+            "signature": hx(sig if sig is not None else b48(r) + b48(s)),
+            "key": hx(pub if pub is not None else b48(q[0]) + b48(q[1])),
+            "hint": hx(b48(s_inv)),
+            "valid": valid,
+        }
+    )
+
+
+def sign(d, e, k):
+    r = mul(k, G)[0] % N
+    s = pow(k, -1, N) * (e + r * d) % N
+    return r, s
+
+
+# --- random keys and messages, each signature in its low-S and high-S form ---------------------------------
+for i in range(8):
+    d = rng.randrange(1, N)  # seeded key for reproducibility; OpenSSL checks the result
+    q = mul(d, G)
+    msg = rng.randbytes(rng.randrange(0, 300))
+    digest = hashlib.sha384(msg).digest()
+    r, s = sign(d, int.from_bytes(digest, "big"), rng.randrange(1, N))
+    low, high = min(s, N - s), max(s, N - s)
+    case(f"random_{i}_low_s", digest, r, low, q, True)
+    case(f"random_{i}_high_s", digest, r, high, q, True)
+    # Same signature, one bit of the digest flipped / r or s changed / another key: invalid.
+    bad = bytearray(digest)
+    bad[rng.randrange(48)] ^= 1 << rng.randrange(8)
+    case(f"random_{i}_wrong_digest", bytes(bad), r, s, q, False)
+    case(f"random_{i}_wrong_r", digest, (r + 1) % N or 1, s, q, False)
+    case(f"random_{i}_wrong_s", digest, r, (s + 1) % N or 1, q, False)
+    case(f"random_{i}_wrong_key", digest, r, s, mul(d + 1, G), False)
+
+# --- real AWS signatures from the Nitro fixtures ---------------------------------------------------------------
+def pub_xy(cert):
+    nums = cert.public_key().public_numbers()
+    return (nums.x, nums.y)
+
+
+for fname in sorted(os.listdir(FIXTURES)):
+    if not fname.endswith(".cbor"):
+        continue
+    tag = fname.split("_")[0]
+    raw = open(os.path.join(FIXTURES, fname), "rb").read()
+    cose = cbor2.loads(raw)
+    if isinstance(cose, cbor2.CBORTag):
+        cose = cose.value
+    protected, _unprotected, payload, signature = cose
+    doc = cbor2.loads(payload)
+    certs = [x509.load_der_x509_certificate(c) for c in doc["cabundle"]] + [
+        x509.load_der_x509_certificate(doc["certificate"])
+    ]
+    for idx, cert in enumerate(certs):
+        issuer = certs[idx - 1] if idx > 0 else cert  # the root is self-signed
+        assert isinstance(cert.signature_hash_algorithm, hashes.SHA384)
+        r, s = decode_dss_signature(cert.signature)
+        digest = hashlib.sha384(cert.tbs_certificate_bytes).digest()
+        name = f"nitro_{tag}_cert{idx}" + ("_leaf" if idx == len(certs) - 1 else "")
+        case(name, digest, r, s, pub_xy(issuer), True)
+    sig_structure = cbor2.dumps(["Signature1", protected, b"", payload])
+    digest = hashlib.sha384(sig_structure).digest()
+    r, s = int.from_bytes(signature[:48], "big"), int.from_bytes(signature[48:], "big")
+    case(f"nitro_{tag}_cose", digest, r, s, pub_xy(certs[-1]), True)
+    case(f"nitro_{tag}_cose_wrong_key", digest, r, s, pub_xy(certs[-2]), False)
+
+# --- edge cases --------------------------------------------------------------------------------------------------
+d = rng.randrange(1, N)
+q = mul(d, G)
+digest = hashlib.sha384(b"edge cases").digest()
+e = int.from_bytes(digest, "big")
+r, s = sign(d, e, rng.randrange(1, N))
+case("edge_base_valid", digest, r, s, q, True)
+for name, rr, ss in [
+    ("edge_r_zero", 0, s),
+    ("edge_s_zero", r, 0),
+    ("edge_r_eq_n", N, s),
+    ("edge_s_eq_n", r, N),
+    ("edge_r_plus_n", r + N, s),  # r + n < 2^384 here only if r < 2^384 - n; checked below
+    ("edge_s_plus_n", r, s + N),
+    ("edge_r_max", 2**384 - 1, s),
+    ("edge_s_max", r, 2**384 - 1),
+]:
+    if rr >= 2**384 or ss >= 2**384:
+        continue
+    case(name, digest, rr, ss, q, False, check=False)
+case("edge_key_infinity", digest, r, s, (0, 0), False, check=False)
+case("edge_key_off_curve", digest, r, s, (q[0], (q[1] + 1) % P), False, check=False)
+case("edge_key_x_plus_p", digest, r, s, (q[0] + P, q[1]), False, check=False) if q[0] + P < 2**384 else None
+case("edge_key_y_plus_p", digest, r, s, (q[0], q[1] + P), False, check=False) if q[1] + P < 2**384 else None
+case("edge_key_y_neg", digest, r, s, neg(q), False)
+sig = b48(r) + b48(s)
+pub = b48(q[0]) + b48(q[1])
+case("edge_len_digest_47", digest[:47], r, s, q, False, check=False)
+case("edge_len_digest_32", digest[:32], r, s, q, False, check=False)
+case("edge_len_sig_95", digest, r, s, q, False, check=False, sig=sig[:95])
+case("edge_len_sig_97", digest, r, s, q, False, check=False, sig=sig + b"\x00")
+case("edge_len_key_97", digest, r, s, q, False, check=False, pub=b"\x04" + pub)
+case("edge_len_key_95", digest, r, s, q, False, check=False, pub=pub[:95])
+
+# e ≡ 0 (mod n): digest bytes = n, so u1 = 0 and R = u2·Q.
+e0 = N
+r0, s0 = sign(d, e0, rng.randrange(1, N))
+case("edge_e_eq_n", b48(e0), r0, s0, q, True)
+case("edge_e_zero", b48(0), *sign(d, 0, rng.randrange(1, N)), q, True)
+# e >= n: e = n + 5 signs like e = 5.
+e5 = N + 5
+r5, s5 = sign(d, 5, rng.randrange(1, N))
+case("edge_e_above_n", b48(e5), r5, s5, q, True)
+case("edge_e_above_n_mismatch", b48(e5), *sign(d, 6, rng.randrange(1, N)), q, False)
+case("edge_e_max", b48(2**384 - 1), *sign(d, (2**384 - 1) % N, rng.randrange(1, N)), q, True)
+
+
+# x(R) >= n: r = x(R) - n < p - n. A signature for a chosen R exists for the recovered key Q = r^-1(sR - eG).
+def point_with_x(x):
+    rhs = (x**3 - 3 * x + B) % P
+    y = pow(rhs, (P + 1) // 4, P)
+    return (x, y) if y * y % P == rhs else None
+
+
+found = 0
+x = N + 1
+while found < 2:
+    pt = point_with_x(x)
+    if pt is not None:
+        rr = x - N
+        ss = rng.randrange(1, N)
+        ee = int.from_bytes(hashlib.sha384(b"x >= n %d" % found).digest(), "big")
+        qq = mul(pow(rr, -1, N), add(mul(ss, pt), neg(mul(ee, G))))
+        dg = b48(ee)
+        case(f"edge_x_ge_n_{found}", dg, rr, ss, qq, True)
+        # (r, n - s) is the signature for -R, same x, same recovered key.
+        case(f"edge_x_ge_n_{found}_high_s", dg, rr, N - ss, qq, True)
+        case(f"edge_x_ge_n_{found}_wrong_s", dg, rr, (ss + 1) % N, qq, False)
+        found += 1
+    x += 1 + rng.randrange(1 << 20)
+
+# u1 = u2 = 1 with Q = G: the ladder adds G to G (doubling inside the mixed addition), R = 2G.
+r2 = mul(2, G)[0] % N
+case("edge_doubling_q_eq_g", b48(r2), r2, r2, G, True)
+case("edge_doubling_q_eq_g_wrong", b48(r2), r2, r2, mul(3, G), False)
+# u1 = u2 = 1 with Q = -G: G + (-G) = infinity, which is never a valid R.
+case("edge_infinity_q_eq_minus_g", b48(r2), r2, r2, neg(G), False)
+# u1·G and u2·Q equal in a general position: Q = G, e = r, any s (u1 = u2): R = 2·u1·G.
+kk = rng.randrange(1, N)
+rk = mul(kk, G)[0] % N
+sk = pow(kk, -1, N) * (rk + rk * 1) % N
+case("edge_u1_eq_u2_q_eq_g", b48(rk), rk, sk, G, True)
+# Smallest and largest private keys.
+for name, dd in [("edge_key_d1", 1), ("edge_key_d_n_minus_1", N - 1), ("edge_key_d2", 2)]:
+    qd = mul(dd, G)
+    case(name, digest, *sign(dd, e, rng.randrange(1, N)), qd, True)
+# Small u2: r tiny is impossible to choose, but u1 = 0 with u2 = 1 is: e = 0, s = r, R = Q.
+qq = mul(rng.randrange(1, N), G)
+case("edge_u1_zero_u2_one", b48(0), qq[0] % N, qq[0] % N, qq, True)
+
+g_table = []
+acc = G
+g2 = add(G, G)
+for _ in range(16):
+    g_table.append(hx(b48(acc[0]) + b48(acc[1])))
+    acc = add(acc, g2)
+
+print(
+    json.dumps(
+        {
+            "source": "gen_p384_vectors.py: random (seeded) and Wycheproof-style edge cases checked with cryptography "
+            + "(OpenSSL); nitro_* are the real AWS signatures in fixtures/nitro/*.cbor",
+            "g_table": "0x" + "".join(t[2:] for t in g_table),
+            "count": len(cases),
+            "cases": cases,
+        },
+        indent=1,
+    )
+)
