@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {X509, X509Certificate} from "./lib/X509.sol";
 import {Sha384} from "./lib/Sha384.sol";
-import {P384} from "./lib/P384.sol";
+import {P384Verifier} from "./P384Verifier.sol";
 
 /// @notice A certificate whose signature chain to the trust anchor has been verified once. Later checks need
 ///         only this: time window, revocation (its own and its ancestors'), its role and its key.
@@ -88,6 +88,9 @@ contract CertManager {
     ///         0x641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b).
     bytes32 public immutable ROOT_CERT_SHA256;
 
+    /// @notice The P-384 verifier this contract deployed (a separate contract for the code-size limit).
+    P384Verifier public immutable P384_VERIFIER;
+
     address public owner;
     address public pendingOwner;
 
@@ -98,6 +101,7 @@ contract CertManager {
 
     constructor(bytes32 rootCertSha256, address initialOwner) {
         ROOT_CERT_SHA256 = rootCertSha256;
+        P384_VERIFIER = new P384Verifier();
         owner = initialOwner;
         emit OwnershipTransferred(address(0), initialOwner);
     }
@@ -204,9 +208,47 @@ contract CertManager {
             return tbsHash;
         }
 
+        _verifyNew(data, start, end, parentHash, depth, expectCA, tbsHash);
+    }
+
+    /// The cache-miss path of `_verifyCert`: full parse, role rules, parent link and signature, then cache.
+    function _verifyNew(
+        bytes calldata data,
+        uint256 start,
+        uint256 end,
+        bytes32 parentHash,
+        uint256 depth,
+        bool expectCA,
+        bytes32 tbsHash
+    ) private {
         X509Certificate memory c = X509.parse(data, start, end);
-        CachedCert memory entry;
+        if (c.notBefore > c.notAfter) revert CertConstraint(depth, "validity");
+        if (!P384_VERIFIER.isOnCurve(c.publicKey)) revert CertConstraint(depth, "publicKey");
+        _checkRole(c, depth, expectCA);
+
+        CachedCert memory entry = _entryOf(data, c, parentHash, depth);
+        uint8 budget = UNLIMITED_PATH;
+        if (parentHash != bytes32(0)) budget = _checkParentLink(data, c, parentHash, depth, expectCA);
+        // RFC 5280 §6.1.4 (m): a smaller pathLenConstraint tightens the budget.
+        // casting to 'uint8' is safe because c.pathLen < budget <= 255.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (c.hasPathLen && c.pathLen < budget) budget = uint8(c.pathLen);
+        entry.pathBudget = budget;
+
+        _checkEntry(entry, depth);
+        _certs[tbsHash] = entry;
+        emit CertCached(tbsHash, parentHash, depth, c.isCA, c.notAfter);
+    }
+
+    /// What the cache keeps of a parsed certificate (pathBudget is filled in by the caller).
+    function _entryOf(bytes calldata data, X509Certificate memory c, bytes32 parentHash, uint256 depth)
+        private
+        pure
+        returns (CachedCert memory entry)
+    {
         entry.parent = parentHash;
+        // casting to 'uint8' is safe because depth < MAX_CHAIN_DEPTH was checked by the caller.
+        // forge-lint: disable-next-line(unsafe-typecast)
         entry.depth = uint8(depth);
         entry.subjectHash = keccak256(data[c.subjectStart:c.subjectEnd]);
         entry.revocationKey = keccak256(
@@ -216,33 +258,29 @@ contract CertManager {
         entry.notAfter = c.notAfter;
         entry.isCA = c.isCA;
         entry.publicKey = c.publicKey;
-        if (c.notBefore > c.notAfter) revert CertConstraint(depth, "validity");
-        if (!P384.isOnCurve(c.publicKey)) revert CertConstraint(depth, "publicKey");
+    }
 
-        _checkRole(c, depth, expectCA);
-
-        uint8 budget = UNLIMITED_PATH;
-        if (parentHash != bytes32(0)) {
-            CachedCert storage parent = _certs[parentHash];
-            if (parent.publicKey.length == 0) revert CertParentNotCached(depth, parentHash);
-            if (!parent.isCA) revert CertConstraint(depth, "parentNotCA");
-            if (keccak256(data[c.issuerStart:c.issuerEnd]) != parent.subjectHash) revert CertIssuerMismatch(depth);
-            // RFC 5280 §6.1.4 (l): an intermediate CA consumes one unit of its ancestors' path budget.
-            budget = parent.pathBudget;
-            if (expectCA) {
-                if (budget == 0) revert CertConstraint(depth, "pathLen");
-                if (budget != UNLIMITED_PATH) budget -= 1;
-            }
-            bytes memory digest = Sha384.hash(data[c.tbsStart:c.tbsEnd]);
-            if (!P384.verify(digest, c.signature, parent.publicKey)) revert CertSignatureInvalid(depth);
+    /// Rule 2 for a child of a cached CA: issuer = parent subject, path budget, signature under the parent key.
+    /// Returns the path budget the child inherits.
+    function _checkParentLink(
+        bytes calldata data,
+        X509Certificate memory c,
+        bytes32 parentHash,
+        uint256 depth,
+        bool expectCA
+    ) private view returns (uint8 budget) {
+        CachedCert storage parent = _certs[parentHash];
+        if (parent.publicKey.length == 0) revert CertParentNotCached(depth, parentHash);
+        if (!parent.isCA) revert CertConstraint(depth, "parentNotCA");
+        if (keccak256(data[c.issuerStart:c.issuerEnd]) != parent.subjectHash) revert CertIssuerMismatch(depth);
+        // RFC 5280 §6.1.4 (l): an intermediate CA consumes one unit of its ancestors' path budget.
+        budget = parent.pathBudget;
+        if (expectCA) {
+            if (budget == 0) revert CertConstraint(depth, "pathLen");
+            if (budget != UNLIMITED_PATH) budget -= 1;
         }
-        // RFC 5280 §6.1.4 (m): a smaller pathLenConstraint tightens the budget.
-        if (c.hasPathLen && c.pathLen < budget) budget = uint8(c.pathLen);
-        entry.pathBudget = budget;
-
-        _checkEntry(entry, depth);
-        _certs[tbsHash] = entry;
-        emit CertCached(tbsHash, parentHash, depth, c.isCA, c.notAfter);
+        bytes memory digest = Sha384.hash(data[c.tbsStart:c.tbsEnd]);
+        if (!P384_VERIFIER.verify(digest, c.signature, parent.publicKey)) revert CertSignatureInvalid(depth);
     }
 
     /// Rule 3: CAs have a critical basicConstraints with cA and keyUsage keyCertSign; the leaf is not a CA and

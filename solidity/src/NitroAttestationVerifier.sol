@@ -5,7 +5,6 @@ import {INitroAttestationVerifier, VerifiedAttestation} from "./interfaces/INitr
 import {CertManager} from "./CertManager.sol";
 import {NitroDocument, NitroDocumentParts, DocSlice} from "./lib/NitroDocument.sol";
 import {Sha384} from "./lib/Sha384.sol";
-import {P384} from "./lib/P384.sol";
 
 /// @title NitroAttestationVerifier
 /// @notice Verifies AWS Nitro Enclaves attestation documents on chain: every rule of DESIGN.md §5.1 except the
@@ -83,7 +82,7 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
         bytes memory digest =
             Sha384.hash(abi.encodePacked(SIG_STRUCTURE_PREFIX, document[parts.payloadHeadStart:parts.payloadEnd]));
         bytes memory signature = _copy(document, parts.signature);
-        if (!P384.verify(digest, signature, _certs[leaf].publicKey)) revert NitroSignatureInvalid();
+        if (!P384_VERIFIER.verify(digest, signature, _certs[leaf].publicKey)) revert NitroSignatureInvalid();
 
         attestation.timestampMs = parts.timestampMs;
         attestation.pcr0 = _copy(document, parts.pcrs[0]);

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {NitroFixtures} from "./utils/NitroFixtures.sol";
+import {ParserHarness} from "./harness/ParserHarness.sol";
+import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
+import {CertManager, CachedCert} from "../src/CertManager.sol";
+import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+
+/// @notice End-to-end verification of the three real AWS documents and their rejections. A cold chain needs five
+///         P-384 verifications, more than one 16,777,216-gas transaction holds with today's P-384 code, so these
+///         correctness tests run with gas metering paused (`NitroGas.t.sol` proves the cap per transaction of the
+///         split registration).
+contract NitroAttestationVerifierTest is NitroFixtures {
+    NitroAttestationVerifier internal verifier;
+    ParserHarness internal h;
+
+    uint256 internal constant MAX_AGE = 600;
+
+    function setUp() public {
+        verifier = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+        h = new ParserHarness();
+    }
+
+    function _warpTo(uint64 timestampMs) internal {
+        vm.warp(timestampMs / 1000);
+        vm.pauseGasMetering();
+    }
+
+    // ------------------------------------------------------------------ real documents, cold chain
+
+    function testVerifiesEvervaultCold() public {
+        bytes memory doc = _load(EVERVAULT);
+        _warpTo(EVERVAULT_TS_MS);
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, MAX_AGE, false);
+        ParserHarness.DocView memory v = h.parseDocument(doc);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "timestamp");
+        assertEq(a.pcr0, v.pcrs[0], "pcr0");
+        assertEq(a.pcr1, v.pcrs[1], "pcr1");
+        assertEq(a.pcr2, v.pcrs[2], "pcr2");
+        assertEq(a.pcr8, v.pcrs[8], "pcr8");
+        assertEq(a.pcr0.length, 48, "pcr0 length");
+        assertEq(a.publicKey.length, 0, "public_key null");
+        assertEq(a.userData.length, 0, "user_data null");
+        assertEq(a.nonce, v.nonce, "nonce");
+        assertEq(a.moduleId, bytes("i-020b6af9246d90e92-enc0183d09086c24190"), "module_id");
+        assertEq(a.leafNotAfter, EVERVAULT_LEAF_NOT_AFTER, "leaf notAfter");
+    }
+
+    function testVerifiesMarlinCold() public {
+        bytes memory doc = _load(MARLIN);
+        _warpTo(MARLIN_TS_MS);
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, MAX_AGE, false);
+        ParserHarness.DocView memory v = h.parseDocument(doc);
+        assertEq(a.timestampMs, MARLIN_TS_MS, "timestamp");
+        assertEq(a.publicKey, v.publicKey, "public_key");
+        assertEq(a.userData, v.userData, "user_data");
+        assertEq(a.nonce.length, 0, "nonce null");
+        assertEq(a.pcr0, v.pcrs[0], "pcr0");
+        assertEq(a.leafNotAfter, MARLIN_LEAF_NOT_AFTER, "leaf notAfter");
+    }
+
+    function testAutomataDebugRejectedByDefault() public {
+        bytes memory doc = _load(AUTOMATA);
+        _warpTo(AUTOMATA_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroDebugMode.selector);
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testAutomataDebugAcceptedWhenAllowed() public {
+        bytes memory doc = _load(AUTOMATA);
+        _warpTo(AUTOMATA_TS_MS);
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, MAX_AGE, true);
+        assertEq(a.pcr0, new bytes(48), "debug PCR0");
+        assertEq(a.leafNotAfter, AUTOMATA_LEAF_NOT_AFTER, "leaf notAfter");
+        assertEq(a.nonce.length, 4, "nonce");
+    }
+
+    // ------------------------------------------------------------------ time
+
+    function testRejectedOneSecondAfterLeafExpiry() public {
+        bytes memory doc = _load(EVERVAULT);
+        vm.warp(EVERVAULT_LEAF_NOT_AFTER + 1);
+        vm.pauseGasMetering();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                CertManager.CertExpired.selector, 4, EVERVAULT_LEAF_NOT_AFTER, EVERVAULT_LEAF_NOT_AFTER + 1
+            )
+        );
+        verifier.verifyAttestation(doc, 1 days, false);
+    }
+
+    function testAcceptedAtLeafExpiry() public {
+        bytes memory doc = _load(MARLIN);
+        vm.warp(MARLIN_LEAF_NOT_AFTER);
+        vm.pauseGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, 1 days, false);
+        assertEq(a.timestampMs, MARLIN_TS_MS, "valid through notAfter inclusive");
+    }
+
+    function testRejectsStaleDocument() public {
+        bytes memory doc = _load(EVERVAULT);
+        uint256 t = EVERVAULT_TS_MS / 1000;
+        vm.warp(t + MAX_AGE + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(NitroAttestationVerifier.NitroTimestampTooOld.selector, t, t + MAX_AGE + 1, MAX_AGE)
+        );
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsDocumentFromTheFuture() public {
+        bytes memory doc = _load(EVERVAULT);
+        uint256 t = EVERVAULT_TS_MS / 1000;
+        uint256 skew = verifier.MAX_FUTURE_SKEW();
+        vm.warp(t - skew - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(NitroAttestationVerifier.NitroTimestampInFuture.selector, t, t - skew - 1)
+        );
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    // ------------------------------------------------------------------ tampering
+
+    function testRejectsFlippedCoseSignatureByte() public {
+        bytes memory doc = _load(MARLIN);
+        doc = _flip(doc, doc.length - 1, 0x01);
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsFlippedPayloadByte() public {
+        bytes memory doc = _load(EVERVAULT);
+        ParserHarness.DocView memory v = h.parseDocument(doc);
+        // A byte inside PCR3's value: the payload still parses, only the signature can catch it.
+        uint256 at = _indexOf(doc, v.pcrs[3]) + 10;
+        doc = _flip(doc, at, 0x40);
+        _warpTo(EVERVAULT_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsFlippedUserDataByte() public {
+        bytes memory doc = _load(MARLIN);
+        ParserHarness.DocView memory v = h.parseDocument(doc);
+        doc = _flip(doc, _indexOf(doc, v.userData), 0x01);
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsFlippedIntermediateSignature() public {
+        bytes memory doc = _load(EVERVAULT);
+        ParserHarness.DocView memory v = h.parseDocument(doc);
+        // The last byte of cabundle[2] is the last byte of its signature's s.
+        uint256 at = _indexOf(doc, v.cabundle[2]) + v.cabundle[2].length - 1;
+        doc = _flip(doc, at, 0x01);
+        _warpTo(EVERVAULT_TS_MS);
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertSignatureInvalid.selector, 2));
+        verifier.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsOtherTrustAnchor() public {
+        vm.pauseGasMetering();
+        NitroAttestationVerifier other = new NitroAttestationVerifier(keccak256("not the root"), address(this));
+        bytes memory doc = _load(EVERVAULT);
+        vm.warp(EVERVAULT_TS_MS / 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(CertManager.CertNotTrustAnchor.selector, AWS_ROOT_SHA256, keccak256("not the root"))
+        );
+        other.verifyAttestation(doc, MAX_AGE, false);
+    }
+
+    function testRejectsSwappedChain() public {
+        // Marlin's leaf under evervault's intermediates: the issuer is not the parent's subject.
+        bytes memory ever = _load(EVERVAULT);
+        bytes memory marlin = _load(MARLIN);
+        ParserHarness.DocView memory e = h.parseDocument(ever);
+        ParserHarness.DocView memory m = h.parseDocument(marlin);
+        // Replace marlin's instance CA (cabundle[3]) by evervault's: lengths differ, so rebuild the payload.
+        bytes memory payload = _slice(m.payloadWithHead, 3, m.payloadWithHead.length);
+        uint256 at = _indexOf(payload, m.cabundle[3]);
+        bytes memory head = _slice(payload, 0, at - 3); // the cert's 3-byte bstr head precedes it
+        bytes memory tail = _slice(payload, at + m.cabundle[3].length, payload.length);
+        bytes memory swapped = bytes.concat(head, _cborHead(2, e.cabundle[3].length), e.cabundle[3], tail);
+        // Evervault's instance CA was valid at evervault's time; at that time marlin's zonal CA is not yet
+        // valid, so warp to marlin's time, where evervault's instance CA has expired.
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertIssuerMismatch.selector, 3));
+        verifier.verifyAttestation(_cose(swapped, m.signature), MAX_AGE, false);
+    }
+}
