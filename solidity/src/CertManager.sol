@@ -121,14 +121,19 @@ contract CertManager {
     /// @return tbsHash keccak256 of `cert`'s TBS bytes, its cache key.
     /// @dev Does not check anything about attestation documents; a cached CA is only a verified link.
     function verifyCACert(bytes calldata cert, bytes32 parentTbsHash) external returns (bytes32 tbsHash) {
-        uint256 depth = 0;
-        if (parentTbsHash != bytes32(0)) {
-            CachedCert storage parent = _certs[parentTbsHash];
-            if (parent.publicKey.length == 0) revert CertParentNotCached(type(uint256).max, parentTbsHash);
-            depth = uint256(parent.depth) + 1;
-        }
-        tbsHash = _verifyCert(cert, 0, cert.length, parentTbsHash, depth, true);
-        _checkCachedChain(tbsHash);
+        return _verifyLink(cert, parentTbsHash, true);
+    }
+
+    /// @notice Verifies an enclave's leaf certificate against its cached parent CA and caches it, so that
+    ///         `verifyAttestation` of a document signed under this leaf needs only the COSE signature check.
+    ///         If already cached, re-checks it and its ancestors instead.
+    /// @param cert The DER certificate (the document's `certificate` field).
+    /// @param parentTbsHash keccak256 of the TBS bytes of the cached CA that issued it (the last cabundle entry).
+    /// @return tbsHash keccak256 of `cert`'s TBS bytes.
+    /// @dev The leaf must not be a CA and must have keyUsage digitalSignature. Nothing about documents is checked.
+    function verifyLeafCert(bytes calldata cert, bytes32 parentTbsHash) external returns (bytes32 tbsHash) {
+        if (parentTbsHash == bytes32(0)) revert CertConstraint(0, "notCA");
+        return _verifyLink(cert, parentTbsHash, false);
     }
 
     /// @notice Re-checks a cached certificate and all its ancestors at `block.timestamp` (time window and
@@ -177,6 +182,19 @@ contract CertManager {
     }
 
     // ------------------------------------------------------------------ internal: verification
+
+    /// The external single-certificate entry points: position from the parent, verify or re-check, then walk the
+    /// cached ancestry (time and revocation of every ancestor).
+    function _verifyLink(bytes calldata cert, bytes32 parentTbsHash, bool expectCA) private returns (bytes32 tbsHash) {
+        uint256 depth = 0;
+        if (parentTbsHash != bytes32(0)) {
+            CachedCert storage parent = _certs[parentTbsHash];
+            if (parent.publicKey.length == 0) revert CertParentNotCached(type(uint256).max, parentTbsHash);
+            depth = uint256(parent.depth) + 1;
+        }
+        tbsHash = _verifyCert(cert, 0, cert.length, parentTbsHash, depth, expectCA);
+        _checkCachedChain(tbsHash);
+    }
 
     /// @notice Verifies (or, when cached, re-checks) the certificate `data[start:end]` at chain position `depth`
     ///         under `parentHash` (0: must be the trust anchor) and caches it. Returns keccak256 of its TBS.

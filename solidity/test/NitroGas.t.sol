@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {ChainFixture} from "./utils/ChainFixture.sol";
+import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+
+/// @notice Gas of each transaction of a registration, recorded by `forge snapshot` in `.gas-snapshot`. Each test
+///         replays the earlier transactions with metering paused and measures one call, which runs under the
+///         16,777,216-gas cap of foundry.toml: a passing test proves that transaction fits (EIP-7825).
+///         Storage written by the replayed steps is warm in the measured call, which understates a real separate
+///         transaction by at most a few cold SLOADs (2,100 gas each).
+///         Document: evervault (4,654 bytes, 4,546-byte payload, 256-byte nonce).
+contract NitroGasTest is ChainFixture {
+    function setUp() public {
+        _useDocument(EVERVAULT, EVERVAULT_TS_MS);
+    }
+
+    function testGasCold1Root() public {
+        verifier.verifyCACert(certs[0], bytes32(0));
+    }
+
+    function testGasCold2Regional() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(1);
+        vm.resumeGasMetering();
+        verifier.verifyCACert(certs[1], parent);
+    }
+
+    function testGasCold3Zonal() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(2);
+        vm.resumeGasMetering();
+        verifier.verifyCACert(certs[2], parent);
+    }
+
+    function testGasCold4Instance() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(3);
+        vm.resumeGasMetering();
+        verifier.verifyCACert(certs[3], parent);
+    }
+
+    function testGasCold5Leaf() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(4);
+        vm.resumeGasMetering();
+        verifier.verifyLeafCert(certs[4], parent);
+    }
+
+    /// The last transaction of a cold registration, and every later document under the same leaf.
+    /// (Leaf certificate and document together, ~17.1M today, exceed the cap: a new leaf is its own transaction,
+    /// `testGasCold5Leaf`. `verifyAttestation` still verifies an uncached leaf itself when the gas allows.)
+    function testGasDocumentCachedLeaf() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(4);
+        verifier.verifyLeafCert(certs[4], parent);
+        vm.resumeGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, 600, false);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
+    }
+}
