@@ -23,8 +23,6 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
     error NitroTimestampTooOld(uint256 documentTime, uint256 blockTime, uint256 maxAgeSeconds);
     /// @notice PCR0 is all zeros (a debug-mode enclave) and the caller did not allow debug mode.
     error NitroDebugMode();
-    /// @notice A PCR the verifier needs (PCR0, for the debug-mode rule) is absent.
-    error NitroMissingPcr(uint256 index);
     /// @notice The COSE_Sign1 signature does not verify under the leaf certificate's key.
     error NitroSignatureInvalid();
 
@@ -64,9 +62,9 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
             revert NitroTimestampTooOld(documentTime, block.timestamp, maxAgeSeconds);
         }
 
-        // Rule 7 (debug part): an all-zero PCR0 is a debug-mode enclave.
-        if (parts.pcrMask & 1 == 0) revert NitroMissingPcr(0);
-        if (!allowDebug && _isZero(document, parts.pcrs[0])) revert NitroDebugMode();
+        // Rule 7 (debug part): an all-zero PCR0 is a debug-mode enclave. A document without PCR0 is not in debug
+        // mode by this rule (as in the Rust reference); it returns an empty `pcr0`, which no allowlist matches.
+        if (!allowDebug && parts.pcrMask & 1 != 0 && _isZero(document, parts.pcrs[0])) revert NitroDebugMode();
 
         // Rules 1–3: the chain, cabundle[0] = anchor ... cabundle[n-1] → certificate.
         bytes32 parent = bytes32(0);

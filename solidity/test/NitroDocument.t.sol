@@ -290,6 +290,22 @@ contract NitroDocumentTest is NitroFixtures {
         );
     }
 
+    function testDocumentSizeAndModuleIdBounds() public {
+        bytes memory big = new bytes(16 * 1024 + 1);
+        _expectRejected(big, abi.encodeWithSelector(NitroDocument.NitroBadCose.selector, bytes32("size")));
+        // module_id of 256 bytes accepted, 257 rejected.
+        bytes memory p = _payload(_onePcr(0, 48), "", 0);
+        uint256 at = _indexOf(p, _text("i-0123"));
+        bytes memory pre = _slice(p, 0, at);
+        bytes memory post = _slice(p, at + 7, p.length);
+        bytes memory id = new bytes(256);
+        h.parseDocument(_cose(bytes.concat(pre, _text(string(id)), post), _sig()));
+        _expectRejected(
+            _cose(bytes.concat(pre, _text(string(new bytes(257))), post), _sig()),
+            abi.encodeWithSelector(NitroDocument.NitroBadField.selector, bytes32("module_id"))
+        );
+    }
+
     // ------------------------------------------------------------------ fuzz
 
     function _assertParseError(bytes memory reason) internal pure {

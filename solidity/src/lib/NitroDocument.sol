@@ -82,8 +82,12 @@ library NitroDocument {
     uint256 internal constant MAX_PUBLIC_KEY_BYTES = 1024;
     uint256 internal constant MAX_USER_DATA_BYTES = 512;
     uint256 internal constant MAX_NONCE_BYTES = 512;
-    /// module_id is a non-empty text string; 255 bounds it (STRICTER: AWS ids are ~40 characters).
-    uint256 internal constant MAX_MODULE_ID_BYTES = 255;
+    /// module_id is a non-empty text string; 256 bounds it (STRICTER: AWS gives no bound, real ids have 39
+    /// characters; the Rust reference uses the same bound).
+    uint256 internal constant MAX_MODULE_ID_BYTES = 256;
+    /// Whole document (STRICTER, as the Rust reference): a maximal AWS document (5 certificates of 1,024 bytes,
+    /// 32 PCRs of 64 bytes, 1,024 + 512 + 512 bytes of optionals) stays well below 16 KiB.
+    uint256 internal constant MAX_DOCUMENT_BYTES = 16 * 1024;
 
     // Field bits for the duplicate and presence checks.
     uint256 private constant F_MODULE_ID = 1 << 0;
@@ -113,6 +117,7 @@ library NitroDocument {
 
     /// @notice Parses the COSE_Sign1 envelope and its payload. Reverts on any deviation.
     function parse(bytes calldata doc) internal pure returns (NitroDocumentParts memory parts) {
+        if (doc.length > MAX_DOCUMENT_BYTES) revert NitroBadCose("size");
         CborCursor memory c = CborDecode.cursor(doc);
         if (doc.length > 0 && uint8(doc[0]) == COSE_SIGN1_TAG) c.pos = 1;
 
