@@ -91,6 +91,30 @@ def openssl_verify(digest, r, s, q):
         return False
 
 
+def half_gcd(u):
+    """(z, v) with z·u ≡ v (mod n): extended Euclid on (n, u), stopped at the first remainder below 2^192."""
+    r0, r1, t0, t1 = N, u, 0, 1
+    while r1 >= 1 << 192:
+        q = r0 // r1
+        r0, r1 = r1, r0 - q * r1
+        t0, t1 = t1, t0 - q * t1
+    return t1, r1
+
+
+def hint_for(e, r, s, q):
+    """The P384.verifyWithHint hint (161 bytes): w, y(R), flags, |z|, |v|. Zero bytes when s is out of range."""
+    if not (0 < s < N and 0 < r < N) or q is None or q == (0, 0):
+        return bytes(161)
+    w = pow(s, -1, N)
+    u1, u2 = e * w % N, r * w % N
+    big_r = add(mul(u1, G), mul(u2, q))
+    y, flag = (0, 0) if big_r is None else (big_r[1], 1 if big_r[0] == r + N else 0)
+    z, v = half_gcd(u2)
+    assert (z * u2 - v) % N == 0 and 0 < abs(z) < 1 << 196 and abs(v) < 1 << 196
+    flags = flag | (2 if z < 0 else 0) | (4 if v < 0 else 0)
+    return b48(w) + b48(y) + bytes([flags]) + abs(z).to_bytes(32, "big") + abs(v).to_bytes(32, "big")
+
+
 cases = []
 
 
@@ -98,14 +122,15 @@ def case(name, digest, r, s, q, valid, check=True, sig=None, pub=None):
     if check:
         got = openssl_verify(digest, r, s, q)
         assert got == valid, (name, got, valid)
-    s_inv = pow(s, -1, N) if 0 < s < N else 0
+    on_curve = q[0] < P and q[1] < P and (q[1] ** 2 - q[0] ** 3 + 3 * q[0] - B) % P == 0
+    hint = hint_for(int.from_bytes(digest, "big"), r, s, q if on_curve else None)
     cases.append(
         {
             "name": name,
             "digest": hx(digest),
             "signature": hx(sig if sig is not None else b48(r) + b48(s)),
             "key": hx(pub if pub is not None else b48(q[0]) + b48(q[1])),
-            "hint": hx(b48(s_inv)),
+            "hint": hx(hint),
             "valid": valid,
         }
     )
@@ -257,6 +282,50 @@ for name, dd in [("edge_key_d1", 1), ("edge_key_d_n_minus_1", N - 1), ("edge_key
 qq = mul(rng.randrange(1, N), G)
 case("edge_u1_zero_u2_one", b48(0), qq[0] % N, qq[0] % N, qq, True)
 
+# Tampered hints for a valid signature: each must make verifyWithHint false (verify itself stays true).
+d = rng.randrange(1, N)
+q = mul(d, G)
+digest = hashlib.sha384(b"hint tampering").digest()
+e = int.from_bytes(digest, "big")
+r, s = sign(d, e, rng.randrange(1, N))
+good = hint_for(e, r, s, q)
+hint_cases = [{"name": "hint_valid", "hint": good, "valid": True}]
+
+
+def tamper(name, b):
+    hint_cases.append({"name": name, "hint": bytes(b), "valid": False})
+
+
+h = bytearray(good)
+h[47] ^= 1
+tamper("hint_wrong_w", h)
+yr = int.from_bytes(good[48:96], "big")
+tamper("hint_negated_r", good[:48] + b48(P - yr) + good[96:])
+tamper("hint_flag_r_plus_n", good[:96] + bytes([good[96] ^ 1]) + good[97:])
+tamper("hint_flag_z_sign", good[:96] + bytes([good[96] ^ 2]) + good[97:])
+tamper("hint_flag_v_sign", good[:96] + bytes([good[96] ^ 4]) + good[97:])
+tamper("hint_flag_unknown_bit", good[:96] + bytes([good[96] | 8]) + good[97:])
+tamper("hint_z_zero", good[:97] + bytes(32) + good[129:])
+h = bytearray(good)
+h[128] ^= 1
+tamper("hint_z_off_by_one", h)
+h = bytearray(good)
+h[160] ^= 1
+tamper("hint_v_off_by_one", h)
+zz = int.from_bytes(good[97:129], "big")
+vv = int.from_bytes(good[129:161], "big")
+# (2z, 2v) satisfies the relation too and stays short: a different valid hint, accepted.
+hint_cases.append(
+    {"name": "hint_scaled_z_v", "hint": good[:97] + (2 * zz).to_bytes(32, "big") + (2 * vv).to_bytes(32, "big"), "valid": True}
+)
+tamper("hint_z_too_long", good[:97] + (zz + (1 << 196)).to_bytes(32, "big") + good[129:])
+tamper("hint_short", good[:160])
+tamper("hint_long", good + b"\x00")
+hint_cases = [
+    dict(c, digest=hx(digest), signature=hx(b48(r) + b48(s)), key=hx(b48(q[0]) + b48(q[1])), hint=hx(c["hint"]))
+    for c in hint_cases
+]
+
 g_table = []
 acc = G
 g2 = add(G, G)
@@ -264,12 +333,23 @@ for _ in range(16):
     g_table.append(hx(b48(acc[0]) + b48(acc[1])))
     acc = add(acc, g2)
 
+g192 = mul(1 << 192, G)
+g192_table = []
+acc = g192
+g192_2 = add(g192, g192)
+for _ in range(16):
+    g192_table.append(hx(b48(acc[0]) + b48(acc[1])))
+    acc = add(acc, g192_2)
+
 print(
     json.dumps(
         {
             "source": "gen_p384_vectors.py: random (seeded) and Wycheproof-style edge cases checked with cryptography "
             + "(OpenSSL); nitro_* are the real AWS signatures in fixtures/nitro/*.cbor",
             "g_table": "0x" + "".join(t[2:] for t in g_table),
+            "g192_table": "0x" + "".join(t[2:] for t in g192_table),
+            "hint_count": len(hint_cases),
+            "hint_cases": hint_cases,
             "count": len(cases),
             "cases": cases,
         },
