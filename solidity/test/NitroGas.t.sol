@@ -48,12 +48,19 @@ contract NitroGasTest is ChainFixture {
     }
 
     /// The last transaction of a cold registration, and every later document under the same leaf.
-    /// (Leaf certificate and document together, ~17.1M today, exceed the cap: a new leaf is its own transaction,
-    /// `testGasCold5Leaf`. `verifyAttestation` still verifies an uncached leaf itself when the gas allows.)
     function testGasDocumentCachedLeaf() public {
         vm.pauseGasMetering();
         bytes32 parent = _cacheCAs(4);
         verifier.verifyLeafCert(certs[4], parent);
+        vm.resumeGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestation(doc, 600, false);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
+    }
+
+    /// A new enclave (new leaf) under cached CAs in ONE transaction: leaf certificate + COSE signature.
+    function testGasDocumentCachedCAsNewLeaf() public {
+        vm.pauseGasMetering();
+        _cacheCAs(4);
         vm.resumeGasMetering();
         VerifiedAttestation memory a = verifier.verifyAttestation(doc, 600, false);
         assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
