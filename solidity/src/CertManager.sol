@@ -79,6 +79,9 @@ contract CertManager {
 
     // ------------------------------------------------------------------ constants and state
 
+    /// `CertConstraint` rule names for the role checks.
+    bytes32 internal constant RULE_CA = "cA";
+    bytes32 internal constant RULE_NOT_CA = "notCA";
     /// Sentinel `pathBudget`: no pathLenConstraint applies.
     uint8 internal constant UNLIMITED_PATH = type(uint8).max;
     /// The AWS Nitro chain is root → regional → zonal → instance → leaf (5). 9 = MAX_CABUNDLE (8) + the leaf.
@@ -135,6 +138,9 @@ contract CertManager {
         if (parentTbsHash == bytes32(0)) revert CertConstraint(0, "notCA");
         return _verifyLink(cert, parentTbsHash, false);
     }
+
+    // Time: the destination chain judges time (DESIGN.md §1); `block.timestamp` is the verification time by design,
+    // and a validator's few seconds of leeway are far below certificate and document windows.
 
     /// @notice Re-checks a cached certificate and all its ancestors at `block.timestamp` (time window and
     ///         revocation). Reverts with the failing certificate's position, returns true otherwise.
@@ -221,7 +227,7 @@ contract CertManager {
         CachedCert storage hit = _certs[tbsHash];
         if (hit.publicKey.length != 0) {
             if (hit.parent != parentHash) revert CertParentMismatch(depth, hit.parent, parentHash);
-            if (hit.isCA != expectCA) revert CertConstraint(depth, expectCA ? bytes32("cA") : bytes32("notCA"));
+            if (hit.isCA != expectCA) revert CertConstraint(depth, expectCA ? RULE_CA : RULE_NOT_CA);
             _checkStored(hit, depth);
             return tbsHash;
         }
@@ -317,7 +323,9 @@ contract CertManager {
     }
 
     function _checkEntry(CachedCert memory cert, uint256 depth) private view {
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < cert.notBefore) revert CertNotYetValid(depth, cert.notBefore, block.timestamp);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > cert.notAfter) revert CertExpired(depth, cert.notAfter, block.timestamp);
         if (revoked[cert.revocationKey]) revert CertRevoked(depth, cert.revocationKey);
     }
@@ -325,7 +333,9 @@ contract CertManager {
     function _checkStored(CachedCert storage cert, uint256 depth) private view {
         uint64 notBefore = cert.notBefore;
         uint64 notAfter = cert.notAfter;
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < notBefore) revert CertNotYetValid(depth, notBefore, block.timestamp);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > notAfter) revert CertExpired(depth, notAfter, block.timestamp);
         bytes32 key = cert.revocationKey;
         if (revoked[key]) revert CertRevoked(depth, key);

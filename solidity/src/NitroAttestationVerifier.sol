@@ -55,9 +55,11 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
 
         // Rule 6: freshness against the block time.
         uint256 documentTime = parts.timestampMs / 1000;
+        // forge-lint: disable-next-line(block-timestamp)
         if (documentTime > block.timestamp + MAX_FUTURE_SKEW) {
             revert NitroTimestampInFuture(documentTime, block.timestamp);
         }
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > documentTime && block.timestamp - documentTime > maxAgeSeconds) {
             revert NitroTimestampTooOld(documentTime, block.timestamp, maxAgeSeconds);
         }
