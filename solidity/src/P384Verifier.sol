@@ -19,6 +19,17 @@ contract P384Verifier {
         return P384.verify(digest, signature, publicKey);
     }
 
+    /// @notice `P384.verifyWithHint`: as `verify`, with an off-chain hint (`P384.HINT_LENGTH` bytes) that the
+    ///         library checks; a wrong hint makes the result false, never true.
+    function verifyWithHint(
+        bytes calldata digest,
+        bytes calldata signature,
+        bytes calldata publicKey,
+        bytes calldata hint
+    ) external view returns (bool) {
+        return P384.verifyWithHint(digest, signature, publicKey, hint);
+    }
+
     /// @notice `P384.isOnCurve` for a 96-byte x ‖ y point.
     function isOnCurve(bytes calldata publicKey) external pure returns (bool) {
         return P384.isOnCurve(publicKey);

@@ -189,4 +189,48 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         vm.expectRevert(abi.encodeWithSelector(CertManager.CertIssuerMismatch.selector, 3));
         verifier.verifyAttestation(_cose(swapped, m.signature), MAX_AGE, false);
     }
+
+    // ------------------------------------------------------------------ hints
+
+    function _hints(string memory name, uint256 certCount) internal view returns (bytes[] memory hints) {
+        string memory json = vm.readFile("test/data/nitro_hints.json");
+        hints = new bytes[](certCount + 1);
+        for (uint256 i = 1; i < certCount; ++i) {
+            hints[i] = vm.parseJsonBytes(json, string.concat(".", name, ".certs[", vm.toString(i), "]"));
+        }
+        hints[certCount] = vm.parseJsonBytes(json, string.concat(".", name, ".cose"));
+    }
+
+    function testVerifiesAllRealDocumentsWithHints() public {
+        string[3] memory names = ["evervault", "marlin", "automata"];
+        string[3] memory paths = [EVERVAULT, MARLIN, AUTOMATA];
+        uint64[3] memory ts = [EVERVAULT_TS_MS, MARLIN_TS_MS, AUTOMATA_TS_MS];
+        for (uint256 i = 0; i < 3; ++i) {
+            NitroAttestationVerifier fresh = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+            _warpTo(ts[i]);
+            VerifiedAttestation memory a =
+                fresh.verifyAttestationWithHints(_load(paths[i]), MAX_AGE, true, _hints(names[i], 5));
+            assertEq(a.timestampMs, ts[i], "hinted verification");
+        }
+    }
+
+    function testWrongHintRejected() public {
+        bytes[] memory hints = _hints("marlin", 5);
+        // The COSE hint of another document: the signature check fails, nothing is accepted.
+        hints[5] = _hints("evervault", 5)[5];
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, hints);
+        // A certificate hint of another chain.
+        hints = _hints("marlin", 5);
+        hints[2] = _hints("evervault", 5)[2];
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertSignatureInvalid.selector, 2));
+        verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, hints);
+    }
+
+    function testHintCountChecked() public {
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(abi.encodeWithSelector(NitroAttestationVerifier.NitroBadHints.selector, 3, 6));
+        verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, new bytes[](3));
+    }
 }
