@@ -2,7 +2,6 @@
 pragma solidity ^0.8.30;
 
 import {X509, X509Certificate} from "./lib/X509.sol";
-import {Sha384} from "./lib/Sha384.sol";
 import {P384Verifier} from "./P384Verifier.sol";
 
 /// @notice A certificate whose signature chain to the trust anchor has been verified once. Later checks need
@@ -329,18 +328,9 @@ contract CertManager {
             if (budget == 0) revert CertConstraint(depth, "pathLen");
             if (budget != UNLIMITED_PATH) budget -= 1;
         }
-        bytes memory digest = Sha384.hash(data[c.tbsStart:c.tbsEnd]);
-        if (!_p384Verify(digest, c.signature, parent.publicKey, hint)) revert CertSignatureInvalid(depth);
-    }
-
-    /// ECDSA P-384 through the verifier contract, hinted when a hint is given.
-    function _p384Verify(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
-        internal
-        view
-        returns (bool)
-    {
-        if (hint.length == 0) return P384_VERIFIER.verify(digest, signature, publicKey);
-        return P384_VERIFIER.verifyWithHint(digest, signature, publicKey, hint);
+        if (!P384_VERIFIER.verifySha384(data[c.tbsStart:c.tbsEnd], c.signature, parent.publicKey, hint)) {
+            revert CertSignatureInvalid(depth);
+        }
     }
 
     /// Rule 3: CAs have a critical basicConstraints with cA and keyUsage keyCertSign; the leaf is not a CA and

@@ -4,7 +4,6 @@ pragma solidity ^0.8.30;
 import {INitroAttestationVerifier, VerifiedAttestation} from "./interfaces/INitroAttestationVerifier.sol";
 import {CertManager} from "./CertManager.sol";
 import {NitroDocument, NitroDocumentParts, DocSlice} from "./lib/NitroDocument.sol";
-import {Sha384} from "./lib/Sha384.sol";
 
 /// @title NitroAttestationVerifier
 /// @notice Verifies AWS Nitro Enclaves attestation documents on chain: every rule of DESIGN.md §5.1 except the
@@ -83,10 +82,10 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
         bytes32 leaf = _verifyChain(document, parts, hints);
 
         // Rule 4: the COSE signature over Sig_structure, built from the document's own payload bytes.
-        bytes memory digest =
-            Sha384.hash(abi.encodePacked(SIG_STRUCTURE_PREFIX, document[parts.payloadHeadStart:parts.payloadEnd]));
+        bytes memory sigStructure =
+            abi.encodePacked(SIG_STRUCTURE_PREFIX, document[parts.payloadHeadStart:parts.payloadEnd]);
         bytes memory signature = _copy(document, parts.signature);
-        if (!_p384Verify(digest, signature, _certs[leaf].publicKey, _hint(hints, n + 1))) {
+        if (!P384_VERIFIER.verifySha384(sigStructure, signature, _certs[leaf].publicKey, _hint(hints, n + 1))) {
             revert NitroSignatureInvalid();
         }
 
