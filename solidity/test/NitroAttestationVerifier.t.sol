@@ -6,6 +6,10 @@ import {ParserHarness} from "./harness/ParserHarness.sol";
 import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
 import {CertManager, CachedCert} from "../src/CertManager.sol";
 import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+import {CborDecode} from "../src/lib/CborDecode.sol";
+import {Asn1Decode} from "../src/lib/Asn1Decode.sol";
+import {X509} from "../src/lib/X509.sol";
+import {NitroDocument} from "../src/lib/NitroDocument.sol";
 
 /// @notice End-to-end verification of the three real AWS documents and their rejections. A cold chain needs five
 ///         P-384 verifications, more than one 16,777,216-gas transaction holds with today's P-384 code, so these
@@ -232,5 +236,68 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         _warpTo(MARLIN_TS_MS);
         vm.expectRevert(abi.encodeWithSelector(NitroAttestationVerifier.NitroBadHints.selector, 3, 6));
         verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, new bytes[](3));
+    }
+
+    // ------------------------------------------------------------------ fuzz through the whole verifier
+
+    /// Every error the verifier and its libraries can raise. Anything else (a panic, an empty revert) fails.
+    function _knownErrors() internal pure returns (bytes4[36] memory) {
+        return [
+            CborDecode.CborTruncated.selector,
+            CborDecode.CborUnsupported.selector,
+            CborDecode.CborNonMinimal.selector,
+            CborDecode.CborUnexpectedType.selector,
+            CborDecode.CborTrailingBytes.selector,
+            NitroDocument.NitroBadCose.selector,
+            NitroDocument.NitroBadField.selector,
+            NitroDocument.NitroMissingField.selector,
+            NitroDocument.NitroDuplicateField.selector,
+            NitroDocument.NitroUnknownField.selector,
+            NitroDocument.NitroBadPcr.selector,
+            Asn1Decode.DerTruncated.selector,
+            Asn1Decode.DerBadLength.selector,
+            Asn1Decode.DerBadTag.selector,
+            Asn1Decode.DerUnexpectedTag.selector,
+            Asn1Decode.DerTrailingBytes.selector,
+            Asn1Decode.DerBadInteger.selector,
+            Asn1Decode.DerBadBoolean.selector,
+            Asn1Decode.DerBadBitString.selector,
+            X509.X509BadField.selector,
+            X509.X509UnknownCriticalExtension.selector,
+            X509.X509DuplicateExtension.selector,
+            X509.X509BadTime.selector,
+            CertManager.CertNotTrustAnchor.selector,
+            CertManager.CertParentNotCached.selector,
+            CertManager.CertParentMismatch.selector,
+            CertManager.CertNotYetValid.selector,
+            CertManager.CertExpired.selector,
+            CertManager.CertRevoked.selector,
+            CertManager.CertIssuerMismatch.selector,
+            CertManager.CertSignatureInvalid.selector,
+            CertManager.CertConstraint.selector,
+            NitroAttestationVerifier.NitroTimestampInFuture.selector,
+            NitroAttestationVerifier.NitroTimestampTooOld.selector,
+            NitroAttestationVerifier.NitroDebugMode.selector,
+            NitroAttestationVerifier.NitroSignatureInvalid.selector
+        ];
+    }
+
+    /// A real document with one byte changed is accepted only if the change is outside the signed bytes'
+    /// meaning (never, in practice) and otherwise rejected with one of our errors.
+    function testFuzzMutatedDocumentThroughVerifier(uint256 at, uint8 mask) public {
+        bytes memory doc = _load(MARLIN);
+        doc = _flip(doc, at % doc.length, mask == 0 ? 0x04 : mask);
+        _warpTo(MARLIN_TS_MS);
+        try verifier.verifyAttestation(doc, MAX_AGE, false) returns (VerifiedAttestation memory) {
+            revert AssertionFailed("mutated document accepted");
+        } catch (bytes memory reason) {
+            assertTrue(reason.length >= 4, "typed error");
+            bytes4 sel = bytes4(reason);
+            bytes4[36] memory known = _knownErrors();
+            for (uint256 i = 0; i < known.length; ++i) {
+                if (sel == known[i]) return;
+            }
+            revert AssertionFailed("unexpected error");
+        }
     }
 }
