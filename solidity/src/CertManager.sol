@@ -42,7 +42,8 @@ contract CertManager {
 
     /// @notice `cabundle[0]` (or the certificate given as root) is not the pinned trust anchor.
     error CertNotTrustAnchor(bytes32 sha256Got, bytes32 sha256Expected);
-    /// @notice The parent of the certificate at chain position `index` was never verified and cached.
+    /// @notice The parent of the certificate at chain position `index` was never verified and cached (`index` is
+    ///         `type(uint256).max` when an external call names an uncached parent, whose position is unknown).
     error CertParentNotCached(uint256 index, bytes32 parent);
     /// @notice The certificate at `index` is cached under a different parent than the chain presents.
     error CertParentMismatch(uint256 index, bytes32 cachedParent, bytes32 presentedParent);
