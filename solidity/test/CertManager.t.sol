@@ -220,6 +220,17 @@ contract CertManagerTest is ChainFixture {
         verifier.verifyCACert(other, leaf);
     }
 
+    function testUncachedLookups() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(CertManager.CertParentNotCached.selector, type(uint256).max, keccak256("x"))
+        );
+        verifier.checkCachedCert(keccak256("x"));
+        assertEq(verifier.cachedCert(keccak256("x")).publicKey.length, 0, "absent entry is empty");
+        // A leaf needs a parent: it cannot be the anchor.
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertConstraint.selector, 0, bytes32("notCA")));
+        verifier.verifyLeafCert(certs[4], bytes32(0));
+    }
+
     function _tbs(uint256 i) internal view returns (bytes memory tbs) {
         (tbs,,,) = h.certFields(certs[i]);
     }
