@@ -2,7 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {X509, X509Certificate} from "./lib/X509.sol";
-import {P384Verifier} from "./P384Verifier.sol";
+import {Es384Verifier} from "./Es384Verifier.sol";
 
 /// @notice A certificate whose signature chain to the trust anchor has been verified once. Later checks need
 ///         only this: time window, revocation (its own and its ancestors'), its role and its key.
@@ -91,8 +91,9 @@ contract CertManager {
     ///         0x641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b).
     bytes32 public immutable ROOT_CERT_SHA256;
 
-    /// @notice The P-384 verifier this contract deployed (a separate contract for the code-size limit).
-    P384Verifier public immutable P384_VERIFIER;
+    /// @notice The ES384 (SHA-384 + P-384) verifier this contract deployed (a separate contract for the code-size
+    ///         limit).
+    Es384Verifier public immutable ES384_VERIFIER;
 
     address public owner;
     address public pendingOwner;
@@ -104,7 +105,7 @@ contract CertManager {
 
     constructor(bytes32 rootCertSha256, address initialOwner) {
         ROOT_CERT_SHA256 = rootCertSha256;
-        P384_VERIFIER = new P384Verifier();
+        ES384_VERIFIER = new Es384Verifier();
         owner = initialOwner;
         emit OwnershipTransferred(address(0), initialOwner);
     }
@@ -127,10 +128,12 @@ contract CertManager {
         return _verifyLink(cert, parentTbsHash, true, "");
     }
 
-    /// @notice `verifyCACert` with an off-chain hint for the signature check (`P384.verifyWithHint`, ~25% less
-    ///         gas). A wrong hint fails verification (`CertSignatureInvalid`); it cannot make a bad certificate pass.
-    /// @param hint 161 bytes computed off chain from the certificate and its parent's key (see
-    ///        test/data/gen_nitro_hints.py); ignored when the certificate is already cached.
+    /// @notice `verifyCACert` with an off-chain proof for the signature check: a 161-byte hint
+    ///         (`P384.verifyWithHint`, ~30% less gas) or the hint followed by the ladder's slopes
+    ///         (`P384.verifyWithTrace`, ~60% less). A wrong proof fails verification (`CertSignatureInvalid`); it
+    ///         cannot make a bad certificate pass.
+    /// @param hint The proof, computed off chain from the certificate and its parent's key (see
+    ///        test/data/gen_nitro_hints.py); empty for none; ignored when the certificate is already cached.
     function verifyCACertWithHint(bytes calldata cert, bytes32 parentTbsHash, bytes calldata hint)
         external
         returns (bytes32 tbsHash)
@@ -150,7 +153,7 @@ contract CertManager {
         return _verifyLink(cert, parentTbsHash, false, "");
     }
 
-    /// @notice `verifyLeafCert` with an off-chain signature hint, as `verifyCACertWithHint`.
+    /// @notice `verifyLeafCert` with an off-chain signature proof (hint, or hint ‖ slopes), as `verifyCACertWithHint`.
     function verifyLeafCertWithHint(bytes calldata cert, bytes32 parentTbsHash, bytes calldata hint)
         external
         returns (bytes32 tbsHash)
@@ -272,7 +275,7 @@ contract CertManager {
     ) private {
         X509Certificate memory c = X509.parse(data, start, end);
         if (c.notBefore > c.notAfter) revert CertConstraint(depth, "validity");
-        if (!P384_VERIFIER.isOnCurve(c.publicKey)) revert CertConstraint(depth, "publicKey");
+        if (!ES384_VERIFIER.isOnCurve(c.publicKey)) revert CertConstraint(depth, "publicKey");
         _checkRole(c, depth, expectCA);
 
         CachedCert memory entry = _entryOf(data, c, parentHash, depth);
@@ -329,7 +332,7 @@ contract CertManager {
             if (budget == 0) revert CertConstraint(depth, "pathLen");
             if (budget != UNLIMITED_PATH) budget -= 1;
         }
-        if (!P384_VERIFIER.verifySha384(data[c.tbsStart:c.tbsEnd], c.signature, parent.publicKey, hint)) {
+        if (!ES384_VERIFIER.verifySha384(data[c.tbsStart:c.tbsEnd], c.signature, parent.publicKey, hint)) {
             revert CertSignatureInvalid(depth);
         }
     }

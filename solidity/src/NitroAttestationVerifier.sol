@@ -10,9 +10,9 @@ import {NitroDocument, NitroDocumentParts, DocSlice} from "./lib/NitroDocument.s
 ///         PCR allowlist, which belongs to the caller (`LCPClient` compares PCR0/1/2/8 with its own policy).
 ///         Verified CA certificates are cached (see `CertManager`), so a document whose chain is cached costs
 ///         one leaf verification (or none, when the leaf is cached too) plus the COSE signature.
-///         Gas: each P-384 signature costs ~6.4M (~4.8M hinted) and SHA-384 ~440 gas per byte, so a cold chain
-///         (five signatures) does not fit one 16,777,216-gas transaction: cache the CAs first with `verifyCACert`
-///         (one transaction each), optionally the leaf with `verifyLeafCert`, then verify the document.
+///         Gas: each P-384 signature costs ~5.8M plain, ~4.2M with a hint, ~2.3M with a trace, and SHA-384 ~300 gas
+///         per byte, so a cold chain (five signatures) fits one 16,777,216-gas transaction only with traces: else
+///         cache the CAs first with `verifyCACert` (one transaction each), optionally the leaf, then the document.
 /// @dev Checks, cheapest first: COSE_Sign1 shape and payload syntax (`NitroDocument`), freshness, debug mode,
 ///      the certificate chain from the pinned anchor down to the leaf, then the COSE ES384 signature over the
 ///      Sig_structure rebuilt from the document's own bytes. High-S signatures are valid (AWS emits them).
@@ -58,8 +58,10 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
         return _verifyAttestation(document, maxAgeSeconds, allowDebug, new bytes[](0));
     }
 
-    /// @notice `verifyAttestation` with off-chain hints for the P-384 checks (`P384.verifyWithHint`, ~25% less gas
-    ///         per signature). A wrong hint fails verification; it cannot make a bad document pass.
+    /// @notice `verifyAttestation` with off-chain proofs for the P-384 checks: per signature a 161-byte hint
+    ///         (`P384.verifyWithHint`, ~30% less gas) or the hint followed by the ladder's slopes
+    ///         (`P384.verifyWithTrace`, ~60% less, ~15.6 KB of calldata). A wrong proof fails verification; it cannot
+    ///         make a bad document pass.
     /// @param hints Empty, or `cabundle.length + 2` entries: `hints[i]` for the signature on `cabundle[i]`
     ///        (`hints[0]` unused: the anchor is pinned), `hints[cabundle.length]` for the leaf certificate, the last
     ///        for the COSE signature. An empty entry means "no hint"; hints of cached certificates are ignored.
@@ -88,7 +90,7 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
         bytes memory sigStructure =
             abi.encodePacked(SIG_STRUCTURE_PREFIX, document[parts.payloadHeadStart:parts.payloadEnd]);
         bytes memory signature = _copy(document, parts.signature);
-        if (!P384_VERIFIER.verifySha384(sigStructure, signature, _certs[leaf].publicKey, _hint(hints, n + 1))) {
+        if (!ES384_VERIFIER.verifySha384(sigStructure, signature, _certs[leaf].publicKey, _hint(hints, n + 1))) {
             revert NitroSignatureInvalid();
         }
 

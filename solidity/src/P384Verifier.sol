@@ -2,29 +2,42 @@
 pragma solidity ^0.8.30;
 
 import {P384} from "./lib/P384.sol";
-import {Sha384} from "./lib/Sha384.sol";
 
 /// @title P384Verifier
-/// @notice ES384 (ECDSA P-384 over SHA-384) behind a contract boundary: sol-crypto's `Sha384` and `P384` libraries.
-///         `NitroAttestationVerifier` deploys one in its constructor and calls it, so that the verifier's own runtime
-///         code stays under the EIP-170 limit of 24,576 bytes (the hash and curve code plus the document/X.509
-///         parsers do not fit in one contract). A call costs a few thousand gas against millions for a verification.
+/// @notice A deployable home for the P384 library, for callers that would exceed the 24,576-byte contract size
+///         limit (EIP-170) by inlining it: `P384.verify` alone adds ~10 KB of runtime code, with `verifyWithHint`
+///         ~13.5 KB, all three ~16 KB. The caller pays one STATICCALL plus ABI encoding (a few thousand gas) per verification.
+/// @dev Stateless and ownerless: results depend only on the arguments. Semantics, limits and what is not checked
+///      are exactly those of `P384.verify` / `P384.verifyWithHint` (high-S is valid; false, never a revert, on
+///      malformed input).
 contract P384Verifier {
-    /// @notice ES384: SHA-384 of `message`, then `P384.verify`, or `P384.verifyWithHint` when `hint` is not empty.
-    /// @dev Returns false (never reverts) for malformed signatures, keys or hints.
-    function verifySha384(
-        bytes calldata message,
+    /// @notice `P384.verify`: ECDSA P-384 over a 48-byte SHA-384 digest, signature r ‖ s, public key x ‖ y.
+    function verify(bytes calldata digest, bytes calldata signature, bytes calldata publicKey)
+        external
+        view
+        returns (bool)
+    {
+        return P384.verify(digest, signature, publicKey);
+    }
+
+    /// @notice `P384.verifyWithHint`: the same result, about 30% cheaper, with the 161-byte hint documented there.
+    function verifyWithHint(
+        bytes calldata digest,
         bytes calldata signature,
         bytes calldata publicKey,
         bytes calldata hint
     ) external view returns (bool) {
-        bytes memory digest = Sha384.hash(message);
-        if (hint.length == 0) return P384.verify(digest, signature, publicKey);
         return P384.verifyWithHint(digest, signature, publicKey, hint);
     }
 
-    /// @notice `P384.isOnCurve` for a 96-byte x ‖ y point.
-    function isOnCurve(bytes calldata publicKey) external pure returns (bool) {
-        return P384.isOnCurve(publicKey);
+    /// @notice `P384.verifyWithTrace`: the same result with the hint and the ladder's slopes (48 bytes each).
+    function verifyWithTrace(
+        bytes calldata digest,
+        bytes calldata signature,
+        bytes calldata publicKey,
+        bytes calldata hint,
+        bytes calldata slopes
+    ) external view returns (bool) {
+        return P384.verifyWithTrace(digest, signature, publicKey, hint, slopes);
     }
 }

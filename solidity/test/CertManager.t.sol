@@ -15,8 +15,8 @@ contract CertManagerTest is ChainFixture {
     uint64 internal constant INSTANCE_NOT_AFTER = 1708995465; // cabundle[3]
 
     function setUp() public {
-        _useDocument(MARLIN, MARLIN_TS_MS);
         vm.pauseGasMetering();
+        _useDocument(MARLIN, MARLIN_TS_MS);
     }
 
     function _registerChain() internal returns (bytes32 leaf) {

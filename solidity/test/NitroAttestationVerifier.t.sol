@@ -196,16 +196,58 @@ contract NitroAttestationVerifierTest is NitroFixtures {
 
     // ------------------------------------------------------------------ hints
 
-    function _hints(string memory name, uint256 certCount) internal view returns (bytes[] memory hints) {
+    function _hints(string memory name, uint256 certCount) internal view returns (bytes[] memory) {
+        return _proofs(name, certCount, "");
+    }
+
+    /// Proofs for every signature of a real document: `suffix` "" → 161-byte hints, "_trace" → hint ‖ slopes.
+    function _proofs(string memory name, uint256 certCount, string memory suffix)
+        internal
+        view
+        returns (bytes[] memory proofs)
+    {
         string memory json = vm.readFile("test/data/nitro_hints.json");
-        hints = new bytes[](certCount + 1);
+        proofs = new bytes[](certCount + 1);
         for (uint256 i = 1; i < certCount; ++i) {
-            hints[i] = vm.parseJsonBytes(json, string.concat(".", name, ".certs[", vm.toString(i), "]"));
+            proofs[i] = vm.parseJsonBytes(json, string.concat(".", name, ".certs", suffix, "[", vm.toString(i), "]"));
         }
-        hints[certCount] = vm.parseJsonBytes(json, string.concat(".", name, ".cose"));
+        proofs[certCount] = vm.parseJsonBytes(json, string.concat(".", name, ".cose", suffix));
+    }
+
+    function testVerifiesAllRealDocumentsWithTraces() public {
+        vm.pauseGasMetering(); // the proofs JSON is large: reading it is not what is tested
+        string[3] memory names = ["evervault", "marlin", "automata"];
+        string[3] memory paths = [EVERVAULT, MARLIN, AUTOMATA];
+        uint64[3] memory ts = [EVERVAULT_TS_MS, MARLIN_TS_MS, AUTOMATA_TS_MS];
+        for (uint256 i = 0; i < 3; ++i) {
+            NitroAttestationVerifier fresh = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+            _warpTo(ts[i]);
+            VerifiedAttestation memory a =
+                fresh.verifyAttestationWithHints(_load(paths[i]), MAX_AGE, true, _proofs(names[i], 5, "_trace"));
+            assertEq(a.timestampMs, ts[i], "traced verification");
+        }
+    }
+
+    function testWrongTraceRejected() public {
+        vm.pauseGasMetering(); // the proofs JSON is large: reading it is not what is tested
+        bytes[] memory proofs = _proofs("marlin", 5, "_trace");
+        // One slope byte changed in the COSE trace.
+        proofs[5][proofs[5].length - 1] = bytes1(uint8(proofs[5][proofs[5].length - 1]) ^ 1);
+        _warpTo(MARLIN_TS_MS);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, proofs);
+        // A truncated certificate trace (a missing slope).
+        proofs = _proofs("marlin", 5, "_trace");
+        bytes memory t = proofs[3];
+        assembly {
+            mstore(t, sub(mload(t), 48)) // drop the last 48-byte slope
+        }
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertSignatureInvalid.selector, 3));
+        verifier.verifyAttestationWithHints(_load(MARLIN), MAX_AGE, false, proofs);
     }
 
     function testVerifiesAllRealDocumentsWithHints() public {
+        vm.pauseGasMetering(); // the proofs JSON is large: reading it is not what is tested
         string[3] memory names = ["evervault", "marlin", "automata"];
         string[3] memory paths = [EVERVAULT, MARLIN, AUTOMATA];
         uint64[3] memory ts = [EVERVAULT_TS_MS, MARLIN_TS_MS, AUTOMATA_TS_MS];
@@ -219,6 +261,7 @@ contract NitroAttestationVerifierTest is NitroFixtures {
     }
 
     function testWrongHintRejected() public {
+        vm.pauseGasMetering(); // the proofs JSON is large: reading it is not what is tested
         bytes[] memory hints = _hints("marlin", 5);
         // The COSE hint of another document: the signature check fails, nothing is accepted.
         hints[5] = _hints("evervault", 5)[5];

@@ -107,12 +107,17 @@ contract NitroGasTest is ChainFixture {
         verifier.verifyLeafCertWithHint(certs[4], parent, hint);
     }
 
-    function _allHints() internal view returns (bytes[] memory hints) {
-        hints = new bytes[](6);
+    function _allHints() internal view returns (bytes[] memory) {
+        return _allProofs("");
+    }
+
+    /// Per-signature proofs for the whole document: `suffix` "" → hints, "_trace" → hint ‖ slopes.
+    function _allProofs(string memory suffix) internal view returns (bytes[] memory proofs) {
+        proofs = new bytes[](6);
         for (uint256 i = 1; i < 5; ++i) {
-            hints[i] = _hint(string.concat("certs[", vm.toString(i), "]"));
+            proofs[i] = _hint(string.concat("certs", suffix, "[", vm.toString(i), "]"));
         }
-        hints[5] = _hint("cose");
+        proofs[5] = _hint(string.concat("cose", suffix));
     }
 
     function testGasHintedDocumentCachedLeaf() public {
@@ -131,6 +136,68 @@ contract NitroGasTest is ChainFixture {
         bytes[] memory hints = _allHints();
         vm.resumeGasMetering();
         VerifiedAttestation memory a = verifier.verifyAttestationWithHints(doc, 600, false, hints);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
+    }
+
+    // ------------------------------------------------------------------ with traces (hint ‖ slopes)
+
+    function testGasTracedCold2Regional() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(1);
+        bytes memory proof = _hint("certs_trace[1]");
+        vm.resumeGasMetering();
+        verifier.verifyCACertWithHint(certs[1], parent, proof);
+    }
+
+    function testGasTracedCold3Zonal() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(2);
+        bytes memory proof = _hint("certs_trace[2]");
+        vm.resumeGasMetering();
+        verifier.verifyCACertWithHint(certs[2], parent, proof);
+    }
+
+    function testGasTracedCold4Instance() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(3);
+        bytes memory proof = _hint("certs_trace[3]");
+        vm.resumeGasMetering();
+        verifier.verifyCACertWithHint(certs[3], parent, proof);
+    }
+
+    function testGasTracedCold5Leaf() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(4);
+        bytes memory proof = _hint("certs_trace[4]");
+        vm.resumeGasMetering();
+        verifier.verifyLeafCertWithHint(certs[4], parent, proof);
+    }
+
+    function testGasTracedDocumentCachedLeaf() public {
+        vm.pauseGasMetering();
+        bytes32 parent = _cacheCAs(4);
+        verifier.verifyLeafCert(certs[4], parent);
+        bytes[] memory proofs = _allProofs("_trace");
+        vm.resumeGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestationWithHints(doc, 600, false, proofs);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
+    }
+
+    function testGasTracedDocumentCachedCAsNewLeaf() public {
+        vm.pauseGasMetering();
+        _cacheCAs(4);
+        bytes[] memory proofs = _allProofs("_trace");
+        vm.resumeGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestationWithHints(doc, 600, false, proofs);
+        assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
+    }
+
+    /// A cold document (nothing cached: root, 3 CAs, leaf and COSE) in ONE transaction, with traces.
+    function testGasTracedDocumentColdOneTx() public {
+        vm.pauseGasMetering();
+        bytes[] memory proofs = _allProofs("_trace");
+        vm.resumeGasMetering();
+        VerifiedAttestation memory a = verifier.verifyAttestationWithHints(doc, 600, false, proofs);
         assertEq(a.timestampMs, EVERVAULT_TS_MS, "verified");
     }
 }

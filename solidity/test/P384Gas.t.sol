@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {Test} from "./utils/Test.sol";
 import {P384} from "../src/lib/P384.sol";
+import {P384Verifier} from "../src/P384Verifier.sol";
 
 /// @notice Gas of one P-384 verification (a real AWS certificate signature: evervault cabundle[1] signed by the
 ///         root), recorded in .gas-snapshot by `forge snapshot`. Inputs come from p384_vectors.json
@@ -49,5 +50,15 @@ contract P384GasTest is Test {
         bytes memory k = key;
         bytes memory h = hint;
         assertTrue(P384.verifyWithHint(d, s, k, h), "valid signature");
+    }
+
+    /// The deployable wrapper gives the library's results (valid; false for a flipped digest bit). Deployment
+    /// (~2.7M) and two verifications share one capped transaction, hence one call per entry point.
+    function testGasDeployedVerifier() public {
+        P384Verifier verifier = new P384Verifier();
+        assertTrue(verifier.verify(digest, signature, key), "valid signature");
+        bytes memory wrong = digest;
+        wrong[0] ^= 0x01;
+        assertFalse(verifier.verifyWithHint(wrong, signature, key, hint), "flipped digest, hinted");
     }
 }

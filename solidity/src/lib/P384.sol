@@ -139,26 +139,93 @@ library P384 {
         return _verifyHinted(digest, publicKey, w, h);
     }
 
+    /// @notice `verifyWithHint` plus the slope of every step of its ladder, so that the accumulator stays affine
+    ///         and each step costs a few multiplications instead of a Jacobian doubling or addition.
+    ///         Each slope λ is checked by one multiplication (λ·2y = 3x² - 3 for a doubling, λ·(x2 - x) = y2 - y
+    ///         with x2 ≠ x for an addition), which determines it uniquely, so every step is the true group
+    ///         operation; at the last nonzero digit the accumulator must equal the negated table point (the sum is
+    ///         O). A wrong slope, a missing or extra one gives false, never a false acceptance. Complete for every
+    ///         valid signature whose ladder never meets O before the end (probability ~2^-380 for honest inputs;
+    ///         `verify` remains the fallback).
+    /// @param slopes 48-byte big-endian values, one per ladder step in order: the steps are those of
+    ///        `verifyWithHint`'s ladder (terms t0·G, t1·2^192·G, v·Q, -z·R; wNAF widths 6, 6, 5, 5; positions from
+    ///        the top, a doubling before each position once started, then each term's nonzero digit), minus the
+    ///        first addition (a copy) and the final one (a comparison). Reference: `trace_for` in
+    ///        gen_p384_vectors.py.
+    function verifyWithTrace(
+        bytes memory digest,
+        bytes memory signature,
+        bytes memory publicKey,
+        bytes memory hint,
+        bytes memory slopes
+    ) internal view returns (bool) {
+        if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
+            return false;
+        }
+        if (slopes.length % 48 != 0) return false;
+        Hinted memory h;
+        h.r = _read(signature, 0);
+        uint256[2] memory s = _read(signature, 48);
+        uint256[2] memory w = _read(hint, 0);
+        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
+        uint256[2] memory one = _mulModN(s, w);
+        if (one[0] != 0 || one[1] != 1) return false;
+        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
+        if (!_parseHint(h, hint)) return false;
+        uint256 trace = _traceContext(slopes);
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, trace);
+        if (!ok) return false;
+        return _traceLadder(terms, trace);
+    }
+
     /// @dev `verifyWithHint` after the input checks: the (z, v) relation and the four-scalar sum.
     function _verifyHinted(bytes memory digest, bytes memory publicKey, uint256[2] memory w, Hinted memory h)
         private
         view
         returns (bool)
     {
+        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, 0);
+        if (!ok) return false;
+        (, bool infinity) = _ladder(terms);
+        return infinity;
+    }
+
+    /// @dev Checks z·u2 ≡ v (mod n) and returns the four terms t0·G, t1·2^192·G, v·Q, -z·R whose sum must be O.
+    ///      The odd multiples of Q and R come from `_oddMultiples` (trace = 0) or from the slopes of a trace
+    ///      context (`_tracedTable`); ok is false if the relation or a slope fails.
+    function _hintedTerms(
+        bytes memory digest,
+        bytes memory publicKey,
+        uint256[2] memory w,
+        Hinted memory h,
+        uint256 trace
+    ) private view returns (bool ok, Term[] memory terms) {
         // z·u2 ≡ v (mod n), in magnitudes: |z|·u2 ≡ ±|v| with the sign of z·v.
         uint256[2] memory zu2 = _mulModN([uint256(0), h.z], _mulModN(h.r, w));
         uint256[2] memory expected = _negModN([uint256(0), h.v], h.zNegative != h.vNegative);
-        if (zu2[0] != expected[0] || zu2[1] != expected[1]) return false;
+        if (zu2[0] != expected[0] || zu2[1] != expected[1]) return (false, terms);
         // t = z·u1 mod n = t0 + t1·2^192.
         uint256[2] memory t = _negModN(_mulModN([uint256(0), h.z], _mulModN(_read(digest, 0), w)), h.zNegative);
-        Term[] memory terms = new Term[](4);
+        terms = new Term[](4);
         terms[0] = _term(_signedTable(G_TABLE), [uint256(0), t[1] & ((1 << 192) - 1)], W_G, false);
         terms[1] = _term(_signedTable(G192_TABLE), [uint256(0), (t[0] << 64) | (t[1] >> 192)], W_G, false);
-        terms[2] = _term(_signedTable(_qTable(_affine(publicKey, 0))), [uint256(0), h.v], W_Q, h.vNegative);
+        uint256[] memory points = new uint256[](2);
+        points[0] = _affine(publicKey, 0);
+        points[1] = h.point;
+        uint256[] memory tables;
+        if (trace == 0) {
+            tables = _oddMultiples(points);
+        } else {
+            tables = new uint256[](2);
+            for (uint256 i = 0; i < 2; ++i) {
+                tables[i] = _tracedTable(trace, points[i]);
+                if (tables[i] == 0) return (false, terms);
+            }
+        }
+        terms[2] = _term(tables[0], [uint256(0), h.v], W_Q, h.vNegative);
         // -z·R = |z|·(-R) for z > 0, |z|·R for z < 0.
-        terms[3] = _term(_signedTable(_qTable(h.point)), [uint256(0), h.z], W_Q, !h.zNegative);
-        (, bool infinity) = _ladder(terms);
-        return infinity;
+        terms[3] = _term(tables[1], [uint256(0), h.z], W_Q, !h.zNegative);
+        ok = true;
     }
 
     /// @dev Parsed `verifyWithHint` hint.
@@ -304,31 +371,107 @@ library P384 {
     {
         Term[] memory terms = new Term[](2);
         terms[0] = _term(_signedTable(G_TABLE), u1, W_G, false);
-        terms[1] = _term(_signedTable(_qTable(q)), u2, W_Q, false);
+        uint256[] memory points = new uint256[](1);
+        points[0] = q;
+        terms[1] = _term(_oddMultiples(points)[0], u2, W_Q, false);
         return _ladder(terms);
     }
 
     /// @dev Σ scalar_k·P_k by interleaved wNAF (Straus): one shared doubling per bit position, one mixed addition
     ///      per nonzero digit. Returns a Jacobian point and whether it is infinity.
     function _ladder(Term[] memory terms) private pure returns (uint256 acc, bool infinity) {
-        uint256 i = 0;
+        // Descriptor for the engine: count, length, then (table, digit bytes, negate) per term.
+        uint256 desc = _alloc(64 + 96 * terms.length);
+        uint256 length = 0;
         for (uint256 k = 0; k < terms.length; ++k) {
-            if (terms[k].length > i) i = terms[k].length;
+            Term memory t = terms[k];
+            if (t.length > length) length = t.length;
+            bytes memory naf = t.naf;
+            uint256 table = t.table;
+            bool negate = t.negate;
+            assembly ("memory-safe") {
+                let e := add(add(desc, 64), mul(k, 96))
+                mstore(e, table)
+                mstore(add(e, 32), add(naf, 32))
+                mstore(add(e, 64), negate)
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(desc, mload(terms))
+            mstore(add(desc, 32), length)
         }
         acc = _alloc(JACOBIAN);
-        uint256 ws = _alloc(5 * FE);
-        infinity = true;
-        while (i > 0) {
-            unchecked {
-                --i;
-            }
-            if (!infinity) _dbl(acc, ws);
-            for (uint256 k = 0; k < terms.length; ++k) {
-                Term memory t = terms[k];
-                int256 d = _digit(t.naf, i);
-                if (d != 0) infinity = _madd(acc, _entry(t.table, t.negate ? -d : d), infinity, ws);
+        (uint256 inf,) = _engine(OP_LADDER, acc, desc, 0, _alloc(5 * FE));
+        infinity = inf != 0;
+    }
+
+    /// @dev A trace context: the descriptor `_traceLadder` hands to the engine (count, length, final position,
+    ///      final term, next slope, slopes end, then four terms) and its workspace (11 field elements), allocated
+    ///      once so that the table slopes and the ladder slopes are read from one cursor.
+    function _traceContext(bytes memory slopes) private pure returns (uint256 desc) {
+        desc = _alloc(224 + 96 * 4);
+        uint256 ws = _alloc(11 * FE);
+        assembly ("memory-safe") {
+            mstore(add(desc, 128), add(slopes, 32))
+            mstore(add(desc, 160), add(add(slopes, 32), mload(slopes)))
+            mstore(add(desc, 192), ws)
+        }
+    }
+
+    /// @dev The signed table (see `_signedTable`) of P, 3P, ..., (2^(W_Q-1) - 1)P from the next slopes of the
+    ///      trace: one for 2P, then one per (2j+1)P = (2j-1)P + 2P. Returns 0 if a slope fails its check.
+    function _tracedTable(uint256 desc, uint256 point) private pure returns (uint256 table) {
+        table = _alloc(2 * (2 ** (W_Q - 2)) * AFFINE);
+        uint256 ws;
+        assembly ("memory-safe") {
+            ws := mload(add(desc, 192))
+        }
+        (uint256 ok,) = _engine(OP_TTABLE, ws, desc, point, table);
+        if (ok == 0) return 0;
+    }
+
+    /// @dev Runs the ladder of `terms` in affine coordinates with the slopes of the trace context `desc`
+    ///      (see `verifyWithTrace`); true iff every slope checks, all are used, and the sum is O.
+    function _traceLadder(Term[] memory terms, uint256 desc) private pure returns (bool) {
+        uint256 count = terms.length;
+        uint256 length = 0;
+        for (uint256 k = 0; k < count; ++k) {
+            if (terms[k].length > length) length = terms[k].length;
+        }
+        // The final addition: the lowest position holding a nonzero digit, its last term in order.
+        uint256 finalI = type(uint256).max;
+        uint256 finalK = 0;
+        for (uint256 i = 0; i < length && finalI == type(uint256).max; ++i) {
+            for (uint256 k = 0; k < count; ++k) {
+                if (terms[k].naf[i] != 0) {
+                    finalI = i;
+                    finalK = k;
+                }
             }
         }
+        if (finalI == type(uint256).max) return false;
+        for (uint256 k = 0; k < count; ++k) {
+            Term memory t = terms[k];
+            bytes memory naf = t.naf;
+            uint256 table = t.table;
+            bool negate = t.negate;
+            assembly ("memory-safe") {
+                let e := add(add(desc, 224), mul(k, 96))
+                mstore(e, table)
+                mstore(add(e, 32), add(naf, 32))
+                mstore(add(e, 64), negate)
+            }
+        }
+        uint256 ws;
+        assembly ("memory-safe") {
+            mstore(desc, count)
+            mstore(add(desc, 32), length)
+            mstore(add(desc, 64), finalI)
+            mstore(add(desc, 96), finalK)
+            ws := mload(add(desc, 192))
+        }
+        (uint256 ok,) = _engine(OP_TRACE, ws, desc, 0, 0);
+        return ok != 0;
     }
 
     /// @dev The public key at `offset` of `b` (x ‖ y) in limb form; the caller has checked it is on the curve.
@@ -336,14 +479,6 @@ library P384 {
         q = _alloc(AFFINE);
         _fload(q, _read(b, offset));
         _fload(q + FE, _read(b, offset + 48));
-    }
-
-    /// @dev The limb-form affine point for wNAF digit d (odd, nonzero) in a `_signedTable`.
-    function _entry(uint256 table, int256 d) private pure returns (uint256) {
-        unchecked {
-            uint256 index = d < 0 ? (uint256(-d) >> 1) * 2 + 1 : (uint256(d) >> 1) * 2;
-            return table + index * AFFINE;
-        }
     }
 
     /// @dev Converts a table of canonical affine points (x ‖ y, 48-byte big-endian each) to limb form, each point
@@ -369,60 +504,101 @@ library P384 {
         }
     }
 
-    /// @dev Odd multiples Q, 3Q, ..., (2^(W_Q-1) - 1)Q as an affine table in the G_TABLE format (x ‖ y, 48-byte
-    ///      big-endian each). jQ = 2·(j/2)Q for even j, (j-1)Q + Q for odd j; one batched inversion (Montgomery's
-    ///      trick) turns the Jacobian results affine. No jQ here is infinity or needs an exceptional addition,
-    ///      since 2 ≤ j < n and n is prime; `_madd` would still handle them exactly.
-    function _qTable(uint256 q) internal view returns (bytes memory table) {
-        uint256 count = 2 ** (W_Q - 2); // odd multiples
-        uint256 maxJ = 2 * count - 1;
+    /// @dev Signed limb-form tables (see `_signedTable`) of the odd multiples P, 3P, ..., (2^(W_Q-1) - 1)P of
+    ///      each affine point P in `points`. (2j+1)P = (2j-1)P + 2P by mixed additions once 2P is affine; two
+    ///      batched inversions (Montgomery's trick) for all points together: one for every 2P, one for every
+    ///      multiple. No multiple here is infinity or needs an exceptional addition (2 ≤ j < n, n prime);
+    ///      `_madd` would still handle them exactly.
+    function _oddMultiples(uint256[] memory points) private view returns (uint256[] memory tables) {
+        uint256 count = 2 ** (W_Q - 2);
+        uint256 k = points.length;
         uint256 ws = _alloc(5 * FE);
-        // m[j] for j = 1..maxJ, Jacobian, at base + (j - 1) * JACOBIAN.
-        uint256 base = _alloc(maxJ * JACOBIAN);
-        _fcopy(base, q);
-        _fcopy(base + FE, q + FE);
-        _fone(base + 2 * FE);
-        for (uint256 j = 2; j <= maxJ; ++j) {
-            uint256 m = base + (j - 1) * JACOBIAN;
-            if (j % 2 == 0) {
-                _pcopy(m, base + (j / 2 - 1) * JACOBIAN);
-                _dbl(m, ws);
-            } else {
-                _pcopy(m, m - JACOBIAN);
-                _madd(m, q, false, ws);
+        // 2P for every point, Jacobian, then affine in place.
+        uint256 twice = _alloc(k * JACOBIAN);
+        uint256[] memory zs = new uint256[](k);
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 m = twice + i * JACOBIAN;
+            _toJacobian(m, points[i]);
+            _dbl(m, ws);
+            zs[i] = m + 2 * FE;
+        }
+        _batchInvert(zs);
+        for (uint256 i = 0; i < k; ++i) {
+            _toAffine(twice + i * JACOBIAN, ws);
+        }
+        // (2j+1)P = (2j-1)P + 2P for j = 1..count-1, Jacobian, then affine in place.
+        uint256 multiples = _alloc(k * (count - 1) * JACOBIAN);
+        zs = new uint256[](k * (count - 1));
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 prev = _alloc(JACOBIAN);
+            _toJacobian(prev, points[i]);
+            for (uint256 j = 1; j < count; ++j) {
+                uint256 m = multiples + (i * (count - 1) + j - 1) * JACOBIAN;
+                _pcopy(m, prev);
+                _madd(m, twice + i * JACOBIAN, false, ws);
+                zs[i * (count - 1) + j - 1] = m + 2 * FE;
+                prev = m;
             }
         }
-        // Batched inversion of Z(3Q), Z(5Q), ...: prefix products, one inversion, then walk back.
-        uint256 prefix = _alloc(count * FE);
-        _fone(prefix);
-        for (uint256 k = 1; k < count; ++k) {
-            _fmul(prefix + k * FE, prefix + (k - 1) * FE, base + (2 * k) * JACOBIAN + 2 * FE);
+        _batchInvert(zs);
+        tables = new uint256[](k);
+        uint256 zero = _alloc(FE);
+        _fzero(zero);
+        for (uint256 i = 0; i < k; ++i) {
+            uint256 table = _alloc(2 * count * AFFINE);
+            tables[i] = table;
+            _putSigned(table, points[i], zero);
+            for (uint256 j = 1; j < count; ++j) {
+                uint256 m = multiples + (i * (count - 1) + j - 1) * JACOBIAN;
+                _toAffine(m, ws);
+                _putSigned(table + 2 * j * AFFINE, m, zero);
+            }
         }
-        uint256 inv = _alloc(FE);
-        _finv(inv, prefix + (count - 1) * FE);
-        table = new bytes(count * 96);
-        uint256 zi = _alloc(FE);
-        uint256 t = _alloc(FE);
-        for (uint256 k = count - 1; k > 0; --k) {
-            uint256 m = base + (2 * k) * JACOBIAN;
-            // zi = 1/Z_k = inv · prefix_{k-1}; inv ← inv · Z_k for the next (lower) k.
-            _fmul(zi, inv, prefix + (k - 1) * FE);
-            _fmul(inv, inv, m + 2 * FE);
-            _fmul(t, zi, zi); // 1/Z^2
-            _fmul(m, m, t); // x = X/Z^2
-            _fmul(t, t, zi); // 1/Z^3
-            _fmul(m + FE, m + FE, t); // y = Y/Z^3
-            _storeAffine(table, k * 96, m);
-        }
-        _storeAffine(table, 0, q);
     }
 
-    /// @dev Writes the affine point at `pt` (limb form) canonically as x ‖ y into `table` at byte `offset`.
-    function _storeAffine(bytes memory table, uint256 offset, uint256 pt) internal pure {
-        (uint256 xHi, uint256 xLo) = _fcanon(pt);
-        (uint256 yHi, uint256 yLo) = _fcanon(pt + FE);
-        _write(table, offset, xHi, xLo);
-        _write(table, offset + 48, yHi, yLo);
+    /// @dev Writes the affine point at `pt` and its negation (x, -y) to `dst` (two AFFINE slots).
+    function _putSigned(uint256 dst, uint256 pt, uint256 zero) private pure {
+        _fcopy(dst, pt);
+        _fcopy(dst + FE, pt + FE);
+        _fcopy(dst + AFFINE, pt);
+        _fsub(dst + AFFINE + FE, zero, pt + FE);
+    }
+
+    /// @dev The affine point at `a` as the Jacobian point (x, y, 1) at `p`.
+    function _toJacobian(uint256 p, uint256 a) private pure {
+        _fcopy(p, a);
+        _fcopy(p + FE, a + FE);
+        _fone(p + 2 * FE);
+    }
+
+    /// @dev In place: Jacobian (X, Y, 1/Z) at `p` (Z already inverted) → affine (X/Z², Y/Z³) in the first two slots.
+    function _toAffine(uint256 p, uint256 ws) private pure {
+        uint256 zi = p + 2 * FE;
+        _fsqr(ws, zi);
+        _fmul(p, p, ws);
+        _fmul(ws, ws, zi);
+        _fmul(p + FE, p + FE, ws);
+    }
+
+    /// @dev Replaces each field element zs[i] (all nonzero) by its inverse: prefix products, one inversion,
+    ///      then back (Montgomery's trick: 3(m - 1) multiplications and one MODEXP for m elements).
+    function _batchInvert(uint256[] memory zs) private view {
+        uint256 m = zs.length;
+        uint256 prefix = _alloc(m * FE);
+        _fcopy(prefix, zs[0]);
+        for (uint256 i = 1; i < m; ++i) {
+            _fmul(prefix + i * FE, prefix + (i - 1) * FE, zs[i]);
+        }
+        uint256 inv = _alloc(FE);
+        _finv(inv, prefix + (m - 1) * FE);
+        uint256 t = _alloc(FE);
+        for (uint256 i = m - 1; i > 0; --i) {
+            // 1/z_i = inv · prefix_{i-1}; inv ← inv · z_i for the next (lower) i.
+            _fmul(t, inv, prefix + (i - 1) * FE);
+            _fmul(inv, inv, zs[i]);
+            _fcopy(zs[i], t);
+        }
+        _fcopy(zs[0], inv);
     }
 
     // ------------------------------------------------------------------ group law (Jacobian, a = -3)
@@ -612,14 +788,6 @@ library P384 {
         }
     }
 
-    /// @dev The signed digit at position i of a wNAF buffer (positions at or past NAF_LEN read as zero).
-    function _digit(bytes memory naf, uint256 i) internal pure returns (int256 d) {
-        if (i >= NAF_LEN) return 0;
-        assembly ("memory-safe") {
-            d := signextend(0, byte(0, mload(add(add(naf, 32), i))))
-        }
-    }
-
     // ------------------------------------------------------------------ field arithmetic mod p (limb form)
     //
     // An element is four words l0..l3 at ptr, ptr+32, ptr+64, ptr+96 with value Σ li·2^(96i). Bounds:
@@ -641,6 +809,9 @@ library P384 {
     uint256 private constant OP_DBL = 5;
     uint256 private constant OP_MADD = 6;
     uint256 private constant OP_CANON = 7;
+    uint256 private constant OP_LADDER = 8;
+    uint256 private constant OP_TRACE = 9;
+    uint256 private constant OP_TTABLE = 10;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
@@ -683,7 +854,7 @@ library P384 {
         assembly ("memory-safe") {
             // ---- field: four 96-bit limbs per element; c' = 2^96 - 2^32 + 1 = 0xffffffffffffffff00000001.
 
-            /// r = a·b: schoolbook product scanning, columns 0..3 into r, 4..7 folded by `reduce`.
+            /// r = a·b: schoolbook product scanning into 96-bit columns l0..l3, o4..o7; o4..o7 folded into l0..l3.
             function fmul(r, a, b) {
                 let m := 0xffffffffffffffffffffffff
                 let a0 := mload(a)
@@ -695,19 +866,45 @@ library P384 {
                 let b2 := mload(add(b, 64))
                 let b3 := mload(add(b, 96))
                 let c := mul(a0, b0)
-                mstore(r, and(c, m))
+                let l0 := and(c, m)
                 c := add(shr(96, c), add(mul(a0, b1), mul(a1, b0)))
-                mstore(add(r, 32), and(c, m))
+                let l1 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
-                mstore(add(r, 64), and(c, m))
+                let l2 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
-                mstore(add(r, 96), and(c, m))
+                let l3 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
                 let o4 := and(c, m)
                 c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
                 let o5 := and(c, m)
                 c := add(shr(96, c), mul(a3, b3))
-                reduce(r, o4, o5, and(c, m), shr(96, c))
+                // Reduction (inlined in fmul and fsqr: a Yul call costs ~3% of the verification).
+                // Reduce l0..l3 + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
+                // o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
+                // (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
+                let o6 := and(c, m)
+                let o7 := shr(96, c)
+                let k := 0xffffffffffffffff00000001
+                let r3 := add(l3, mul(o7, k))
+                o4 := add(o4, shl(32, o7))
+                let r2 := add(l2, mul(o6, k))
+                r3 := add(r3, shl(32, o6))
+                let r1 := add(l1, mul(o5, k))
+                r2 := add(r2, shl(32, o5))
+                let r0 := add(l0, mul(o4, k))
+                r1 := add(r1, shl(32, o4))
+                // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
+                // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
+                r1 := add(r1, shr(96, r0))
+                r2 := add(r2, shr(96, r1))
+                r3 := add(r3, shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, k))
+                r1 := add(add(and(r1, m), shl(32, top)), shr(96, r0))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), and(r1, m))
+                mstore(add(r, 64), add(and(r2, m), shr(96, r1)))
+                mstore(add(r, 96), and(r3, m))
             }
 
             /// r = a²: the cross products once, doubled through d_i = 2·a_i (10 multiplications, not 16).
@@ -720,34 +917,29 @@ library P384 {
                 let d0 := shl(1, a0)
                 let d1 := shl(1, a1)
                 let c := mul(a0, a0)
-                mstore(r, and(c, m))
+                let l0 := and(c, m)
                 c := add(shr(96, c), mul(a1, d0))
-                mstore(add(r, 32), and(c, m))
+                let l1 := and(c, m)
                 c := add(shr(96, c), add(mul(a2, d0), mul(a1, a1)))
-                mstore(add(r, 64), and(c, m))
+                let l2 := and(c, m)
                 c := add(shr(96, c), add(mul(a3, d0), mul(a2, d1)))
-                mstore(add(r, 96), and(c, m))
+                let l3 := and(c, m)
                 c := add(shr(96, c), add(mul(a3, d1), mul(a2, a2)))
                 let o4 := and(c, m)
                 c := add(shr(96, c), mul(a3, shl(1, a2)))
                 let o5 := and(c, m)
                 c := add(shr(96, c), mul(a3, a3))
-                reduce(r, o4, o5, and(c, m), shr(96, c))
-            }
-
-            /// Reduces r[0..3] + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
-            /// o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
-            /// (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
-            function reduce(r, o4, o5, o6, o7) {
+                // Reduction exactly as in fmul.
+                let o6 := and(c, m)
+                let o7 := shr(96, c)
                 let k := 0xffffffffffffffff00000001
-                let m := 0xffffffffffffffffffffffff
-                let r3 := add(mload(add(r, 96)), mul(o7, k))
+                let r3 := add(l3, mul(o7, k))
                 o4 := add(o4, shl(32, o7))
-                let r2 := add(mload(add(r, 64)), mul(o6, k))
+                let r2 := add(l2, mul(o6, k))
                 r3 := add(r3, shl(32, o6))
-                let r1 := add(mload(add(r, 32)), mul(o5, k))
+                let r1 := add(l1, mul(o5, k))
                 r2 := add(r2, shl(32, o5))
-                let r0 := add(mload(r), mul(o4, k))
+                let r0 := add(l0, mul(o4, k))
                 r1 := add(r1, shl(32, o4))
                 // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
                 // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
@@ -765,31 +957,42 @@ library P384 {
 
             /// r = a - b as a + 2^10·p - b (SUB_K*: limbs ≥ 2^104 > b's), carried to limbs < 2^97.
             function fsub(r, a, b) {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := sub(add(mload(a), SUB_K0), mload(b))
                 let r1 := add(sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32))), shr(96, r0))
                 let r2 := add(sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64))), shr(96, r1))
                 let r3 := add(sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96))), shr(96, r2))
                 let top := shr(96, r3)
-                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
-                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a - b as a + 2^10·p - b limbwise, not carried: limbs < a's + 2^106. For results that are only
+            /// multiplied (factor bound 2^108) or tested for zero, never subtracted or stored in a point.
+            function fsubl(r, a, b) {
+                mstore(r, sub(add(mload(a), SUB_K0), mload(b)))
+                mstore(add(r, 32), sub(add(mload(add(a, 32)), SUB_K1), mload(add(b, 32))))
+                mstore(add(r, 64), sub(add(mload(add(a, 64)), SUB_K2), mload(add(b, 64))))
+                mstore(add(r, 96), sub(add(mload(add(a, 96)), SUB_K3), mload(add(b, 96))))
             }
 
             /// r = ka·a - kb·b as ka·a + 2^10·p - kb·b, carried like `fsub`. Needs kb·b's limbs < 2^104 and
             /// ka·a's < 2^108.
             function flin(r, a, ka, b, kb) {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := sub(add(mul(mload(a), ka), SUB_K0), mul(mload(b), kb))
                 let r1 := add(sub(add(mul(mload(add(a, 32)), ka), SUB_K1), mul(mload(add(b, 32)), kb)), shr(96, r0))
                 let r2 := add(sub(add(mul(mload(add(a, 64)), ka), SUB_K2), mul(mload(add(b, 64)), kb)), shr(96, r1))
                 let r3 := add(sub(add(mul(mload(add(a, 96)), ka), SUB_K3), mul(mload(add(b, 96)), kb)), shr(96, r2))
                 let top := shr(96, r3)
-                r0 := add(and(r0, 0xffffffffffffffffffffffff), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), add(add(and(r1, 0xffffffffffffffffffffffff), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, 0xffffffffffffffffffffffff))
-                mstore(add(r, 96), and(r3, 0xffffffffffffffffffffffff))
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
             }
 
             /// r = k·(a + b) limbwise.
@@ -818,6 +1021,7 @@ library P384 {
 
             /// Canonical value in [0, p) as (high 128 bits, low 256 bits).
             function fcanon(a) -> hi, lo {
+                let m := 0xffffffffffffffffffffffff
                 let r0 := mload(a)
                 let r1 := mload(add(a, 32))
                 let r2 := mload(add(a, 64))
@@ -825,14 +1029,14 @@ library P384 {
                 // Carry and fold until the value is below 2^384 (each round shrinks the excess; ≤ 3 rounds).
                 for {} 1 {} {
                     r1 := add(r1, shr(96, r0))
-                    r0 := and(r0, 0xffffffffffffffffffffffff)
+                    r0 := and(r0, m)
                     r2 := add(r2, shr(96, r1))
-                    r1 := and(r1, 0xffffffffffffffffffffffff)
+                    r1 := and(r1, m)
                     r3 := add(r3, shr(96, r2))
-                    r2 := and(r2, 0xffffffffffffffffffffffff)
+                    r2 := and(r2, m)
                     let top := shr(96, r3)
                     if iszero(top) { break }
-                    r3 := and(r3, 0xffffffffffffffffffffffff)
+                    r3 := and(r3, m)
                     r0 := add(r0, mul(top, 0xffffffffffffffff00000001))
                     r1 := add(r1, shl(32, top))
                 }
@@ -870,7 +1074,7 @@ library P384 {
                 fsqr(delta, z)
                 fsqr(gamma, y)
                 fmul(beta, x, gamma)
-                fsub(alpha, x, delta)
+                fsubl(alpha, x, delta) // < 2^107
                 faddk(u, x, delta, 3) // 3(X + δ) < 2^100
                 fmul(alpha, alpha, u)
                 fmul(z, y, z)
@@ -908,8 +1112,8 @@ library P384 {
                 fmul(s2, u2, z)
                 fmul(u2, u2, a)
                 fmul(s2, s2, add(a, 128))
-                fsub(h, u2, x)
-                fsub(r, s2, y)
+                fsubl(h, u2, x) // < 2^107
+                fsubl(r, s2, y) // < 2^107
                 if fiszero(h) {
                     switch fiszero(r)
                     case 1 { dbl(p, t) }
@@ -921,16 +1125,224 @@ library P384 {
                 fmul(s2, u2, h) // H³
                 fmul(u2, u2, x) // V = X·H²
                 fsqr(x, r)
-                fsub(x, x, s2)
-                flin(x, x, 1, u2, 2) // R² - H³ - 2V
-                fsub(u, u2, x)
+                fsubl(x, x, s2) // < 2^107
+                flin(x, x, 1, u2, 2) // R² - H³ - 2V, carried
+                fsubl(u, u2, x) // < 2^107
                 fmul(u, u, r)
                 fmul(s2, s2, y)
                 fsub(y, u, s2)
             }
 
+            /// Σ scalar_k·P_k by interleaved wNAF (Straus) into the Jacobian point `acc`: one shared doubling per
+            /// bit position, one mixed addition per nonzero digit. `desc`: [count, length, then per term
+            /// (signed table, wNAF digit bytes, negate)], see `_ladder`. Returns the infinity flag.
+            function ladder(desc, acc, t) -> inf {
+                inf := 1
+                let count := mload(desc)
+                for { let i := mload(add(desc, 32)) } i {} {
+                    i := sub(i, 1)
+                    if iszero(inf) { dbl(acc, t) }
+                    for { let e := add(desc, 64) } lt(e, add(add(desc, 64), mul(count, 96))) { e := add(e, 96) } {
+                        // Digit i of the term: a signed byte.
+                        let d := signextend(0, byte(0, mload(add(mload(add(e, 32)), i))))
+                        if d {
+                            if mload(add(e, 64)) { d := sub(0, d) }
+                            // Entry of digit d in a signed table: 2·(|d| >> 1), plus one for the negation.
+                            let idx := shl(1, shr(1, d))
+                            if slt(d, 0) { idx := add(shl(1, shr(1, sub(0, d))), 1) }
+                            inf := madd(acc, add(mload(e), shl(8, idx)), inf, t)
+                        }
+                    }
+                }
+            }
+
+            /// r = a + b - c as a + b + 2^10·p - c, carried like `fsub`. Needs c's limbs < 2^104.
+            function faddsub(r, a, b, c) {
+                let m := 0xffffffffffffffffffffffff
+                let r0 := sub(add(add(mload(a), mload(b)), SUB_K0), mload(c))
+                let r1 :=
+                    add(sub(add(add(mload(add(a, 32)), mload(add(b, 32))), SUB_K1), mload(add(c, 32))), shr(96, r0))
+                let r2 :=
+                    add(sub(add(add(mload(add(a, 64)), mload(add(b, 64))), SUB_K2), mload(add(c, 64))), shr(96, r1))
+                let r3 :=
+                    add(sub(add(add(mload(add(a, 96)), mload(add(b, 96))), SUB_K3), mload(add(c, 96))), shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a - b - c as a + 2^11·p - b - c, carried like `fsub`. Needs b's and c's limbs < 2^104.
+            function fsub2(r, a, b, c) {
+                let m := 0xffffffffffffffffffffffff
+                let r0 := sub(sub(add(mload(a), shl(1, SUB_K0)), mload(b)), mload(c))
+                let r1 :=
+                    add(
+                        sub(sub(add(mload(add(a, 32)), shl(1, SUB_K1)), mload(add(b, 32))), mload(add(c, 32))),
+                        shr(96, r0)
+                    )
+                let r2 :=
+                    add(
+                        sub(sub(add(mload(add(a, 64)), shl(1, SUB_K2)), mload(add(b, 64))), mload(add(c, 64))),
+                        shr(96, r1)
+                    )
+                let r3 :=
+                    add(
+                        sub(sub(add(mload(add(a, 96)), shl(1, SUB_K3)), mload(add(b, 96))), mload(add(c, 96))),
+                        shr(96, r2)
+                    )
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
+                mstore(add(r, 64), and(r2, m))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// λ (48 bytes big-endian at p) in limb form at r.
+            function loadslope(r, p) {
+                let hi := shr(128, mload(p))
+                let lo := mload(add(p, 16))
+                mstore(r, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(r, 96), shr(32, hi))
+            }
+
+            /// Affine doubling of (x, y) at p with slope λ at l, checked: 2λy ≡ 3x² - 3. Then x' = λ² - 2x,
+            /// y' = λ(x - x') - y. Temporaries at t (3 elements). Returns 0 if the check fails.
+            function tdbl(p, l, t) -> ok {
+                let y := add(p, 128)
+                let a1 := t
+                let a2 := add(t, 128)
+                let nx := add(t, 256)
+                fsqr(a1, p)
+                fmul(a2, l, y)
+                flin(a2, a2, 2, a1, 3) // 2λy - 3x²
+                mstore(a2, add(mload(a2), 3)) // + 3: limb 0 stays far below 2^250
+                if iszero(fiszero(a2)) { leave }
+                fsqr(a2, l)
+                flin(nx, a2, 1, p, 2) // λ² - 2x
+                fsubl(a1, p, nx)
+                fmul(a1, a1, l)
+                fsub(y, a1, y)
+                mcopy(p, nx, 128)
+                ok := 1
+            }
+
+            /// Affine addition (x, y) += (xT, yT) at a with slope λ at l, checked: xT ≢ x and λ(xT - x) ≡ yT - y.
+            /// Then x' = λ² - x - xT, y' = λ(x - x') - y. Returns 0 if a check fails.
+            function tadd(p, a, l, t) -> ok {
+                let y := add(p, 128)
+                let a1 := t
+                let a2 := add(t, 128)
+                let nx := add(t, 256)
+                fsubl(a1, a, p) // xT - x
+                if fiszero(a1) { leave }
+                fmul(a2, l, a1)
+                faddsub(a2, a2, y, add(a, 128)) // λ(xT - x) + y - yT
+                if iszero(fiszero(a2)) { leave }
+                fsqr(a2, l)
+                fsub2(nx, a2, p, a) // λ² - x - xT
+                fsubl(a1, p, nx)
+                fmul(a1, a1, l)
+                fsub(y, a1, y)
+                mcopy(p, nx, 128)
+                ok := 1
+            }
+
+            /// The next slope of the trace context `desc` into l; 0 when none is left.
+            function nextslope(desc, l) -> ok {
+                let sp := mload(add(desc, 128))
+                if gt(add(sp, 48), mload(add(desc, 160))) { leave }
+                loadslope(l, sp)
+                mstore(add(desc, 128), add(sp, 48))
+                ok := 1
+            }
+
+            /// Writes the affine point at a and its negation (x, 0 - y) into the two slots at `slot`.
+            function putsigned(slot, a, zero) {
+                mcopy(slot, a, 256)
+                mcopy(add(slot, 256), a, 128)
+                fsub(add(slot, 384), zero, add(a, 128))
+            }
+
+            /// `_tracedTable`: odd multiples of the affine point at `pt` into `table` (signed layout) from the
+            /// trace's slopes. ws as for tladder, plus 2P at ws + 1024 and zero at ws + 1280. Returns 0 on a
+            /// failed slope.
+            function ttable(desc, ws, pt, table) -> ok {
+                let l := add(ws, 256)
+                let t := add(ws, 384)
+                let twice := add(ws, 1024)
+                let zero := add(ws, 1280)
+                mstore(zero, 0)
+                mstore(add(zero, 32), 0)
+                mstore(add(zero, 64), 0)
+                mstore(add(zero, 96), 0)
+                putsigned(table, pt, zero)
+                mcopy(ws, pt, 256)
+                if iszero(nextslope(desc, l)) { leave }
+                if iszero(tdbl(ws, l, t)) { leave }
+                mcopy(twice, ws, 256)
+                mcopy(ws, pt, 256)
+                for { let j := 1 } lt(j, shl(sub(W_Q, 2), 1)) { j := add(j, 1) } {
+                    if iszero(nextslope(desc, l)) { leave }
+                    if iszero(tadd(ws, twice, l, t)) { leave }
+                    putsigned(add(table, shl(9, j)), ws, zero)
+                }
+                ok := 1
+            }
+
+            /// The slope-checked ladder of `_traceLadder`; `desc` as written there, ws: accumulator x, y at
+            /// ws, ws + 128; slope at ws + 256; 3 temporaries from ws + 384 (see `_traceContext`). Returns 1 iff
+            /// the sum is O.
+            function tladder(desc, ws) -> ok {
+                let l := add(ws, 256)
+                let t := add(ws, 384)
+                let started := 0
+                for { let i := mload(add(desc, 32)) } i {} {
+                    i := sub(i, 1)
+                    if started {
+                        if iszero(nextslope(desc, l)) { leave }
+                        if iszero(tdbl(ws, l, t)) { leave }
+                    }
+                    for { let k := 0 } lt(k, mload(desc)) { k := add(k, 1) } {
+                        let e := add(add(desc, 224), mul(k, 96))
+                        let d := signextend(0, byte(0, mload(add(mload(add(e, 32)), i))))
+                        if d {
+                            if mload(add(e, 64)) { d := sub(0, d) }
+                            let idx := shl(1, shr(1, d))
+                            if slt(d, 0) { idx := add(shl(1, shr(1, sub(0, d))), 1) }
+                            let a := add(mload(e), shl(8, idx))
+                            switch started
+                            case 0 {
+                                mcopy(ws, a, 256)
+                                started := 1
+                            }
+                            default {
+                                if and(eq(i, mload(add(desc, 64))), eq(k, mload(add(desc, 96)))) {
+                                    // The final addition must give O: accumulator = -T, every slope used.
+                                    fsubl(t, ws, a)
+                                    if iszero(fiszero(t)) { leave }
+                                    fadd(t, add(ws, 128), add(a, 128))
+                                    ok := and(fiszero(t), eq(mload(add(desc, 128)), mload(add(desc, 160))))
+                                    leave
+                                }
+                                if iszero(nextslope(desc, l)) { leave }
+                                if iszero(tadd(ws, a, l, t)) { leave }
+                            }
+                        }
+                    }
+                }
+            }
+
             // The hot operations first: a switch tests its cases in order.
             switch op
+            case 8 { out0 := ladder(src1, dst, scratch) }
+            case 9 { out0 := tladder(src1, dst) }
+            case 10 { out0 := ttable(src1, dst, src2, scratch) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }
@@ -940,12 +1352,6 @@ library P384 {
             case 4 { fscale(dst, src1, src2) }
             default { out0, out1 := fcanon(dst) }
         }
-    }
-
-    /// @dev Whether a ≡ 0 (mod p).
-    function _fisZero(uint256 a) internal pure returns (bool) {
-        (uint256 hi, uint256 lo) = _fcanon(a);
-        return (hi | lo) == 0;
     }
 
     /// @dev r = a^-1 = a^(p-2) (mod p) via MODEXP; a ≢ 0.
@@ -967,6 +1373,16 @@ library P384 {
             mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
             mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
             mstore(add(r, 96), shr(32, hi))
+        }
+    }
+
+    /// @dev r = 0.
+    function _fzero(uint256 r) internal pure {
+        assembly ("memory-safe") {
+            mstore(r, 0)
+            mstore(add(r, 32), 0)
+            mstore(add(r, 64), 0)
+            mstore(add(r, 96), 0)
         }
     }
 
@@ -1003,16 +1419,6 @@ library P384 {
             let p := add(add(b, 32), offset)
             mstore(v, shr(128, mload(p)))
             mstore(add(v, 32), mload(add(p, 16)))
-        }
-    }
-
-    /// @dev Writes (hi, lo) as 48 bytes big-endian at `offset` of `b`. Caller checks bounds.
-    function _write(bytes memory b, uint256 offset, uint256 hi, uint256 lo) internal pure {
-        assembly ("memory-safe") {
-            let p := add(add(b, 32), offset)
-            // The high 128 bits (then 16 zero bytes), then the low word over bytes 16..47.
-            mstore(p, shl(128, hi))
-            mstore(add(p, 16), lo)
         }
     }
 }

@@ -34,11 +34,15 @@ library Sha384 {
             let len := mload(message)
             // Padded length: message, 0x80, zeros, 16-byte length, rounded up to a multiple of 128 bytes.
             let padded := and(add(len, 144), not(127))
-            // Scratch layout above the free memory pointer: [state 8 words][W 80 words][padded message].
+            // Scratch layout above the free memory pointer: [state 8 words][W 80 words][K 80 words][padded message].
             digest := mload(0x40)
             let state := add(digest, 96)
             let w := add(state, 256)
-            let buf := add(w, 2560)
+            let buf := add(w, 5120)
+            // K[t] one per word at w + 2560 + 32t, so that a round reads it at a constant offset from W[t].
+            for { let i := 0 } lt(i, 80) { i := add(i, 1) } {
+                mstore(add(add(w, 2560), shl(5, i)), shr(192, mload(add(add(k, 32), shl(3, i)))))
+            }
 
             // Copy the message, then write the padding: 0x80, zeros, 128-bit big-endian bit length
             // (the high 64 bits of it are always zero for a memory-resident message).
@@ -54,10 +58,9 @@ library Sha384 {
                 mstore(add(state, shl(5, add(i, 4))), and(shr(sub(192, shl(6, i)), IV_EFGH), 0xffffffffffffffff))
             }
 
-            let kPtr := add(k, 32)
             for { let blk := buf } lt(blk, add(buf, padded)) { blk := add(blk, 128) } {
                 schedule(w, blk)
-                compress(state, w, kPtr)
+                compress(state, w)
             }
 
             // Output H0..H5 (384 bits) big-endian into a fresh 48-byte array.
@@ -93,7 +96,8 @@ library Sha384 {
             }
 
             /// One SHA-512 compression (FIPS 180-4 §6.4.2 steps 2-4) of the scheduled block `wp` into `st`.
-            function compress(st, wp, kp) {
+            function compress(st, wp) {
+                let m := 0xffffffffffffffff
                 let a := mload(st)
                 let b := mload(add(st, 32))
                 let c := mload(add(st, 64))
@@ -102,43 +106,187 @@ library Sha384 {
                 let f := mload(add(st, 160))
                 let g := mload(add(st, 192))
                 let h := mload(add(st, 224))
-                // 80 rounds: T1 = h + Σ1(e) + Ch(e,f,g) + K[t] + W[t]; T2 = Σ0(a) + Maj(a,b,c).
-                for { let t := 0 } lt(t, 80) { t := add(t, 1) } {
-                    let ee := or(e, shl(64, e))
-                    // Σ1(e) = ROTR14 ^ ROTR18 ^ ROTR41; Ch(e,f,g) = (e & f) ^ (~e & g)
-                    let t1 :=
-                        add(
-                            add(h, and(xor(xor(shr(14, ee), shr(18, ee)), shr(41, ee)), 0xffffffffffffffff)),
+                // 80 rounds, 8 per iteration so that the roles of a..h rotate by renaming instead of six
+                // reassignments per round (FIPS 180-4 §6.4.2 step 3). K[t] is at W[t] + 2560 (see `hash`).
+                for { let wq := wp } lt(wq, add(wp, 2560)) { wq := add(wq, 256) } {
+                    {
+                        // Round t+0: T1 = h + Σ1(e) + Ch(e,f,g) + K + W; d += T1; h = T1 + Σ0(a) + Maj(a,b,c).
+                        let x := or(e, shl(64, e))
+                        let t1 :=
                             add(
-                                xor(and(e, f), and(not(e), g)),
-                                add(shr(192, mload(add(kp, shl(3, t)))), mload(add(wp, shl(5, t))))
+                                add(h, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(e, f), and(not(e), g)), add(mload(add(wq, 2560)), mload(wq)))
                             )
+                        d := and(add(d, t1), m)
+                        x := or(a, shl(64, a))
+                        h := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(a, or(b, c)), and(b, c))
+                                )
+                            ),
+                            m
                         )
-                    let aa := or(a, shl(64, a))
-                    // Σ0(a) = ROTR28 ^ ROTR34 ^ ROTR39; Maj(a,b,c) = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 :=
-                        add(
-                            and(xor(xor(shr(28, aa), shr(34, aa)), shr(39, aa)), 0xffffffffffffffff),
-                            or(and(a, or(b, c)), and(b, c))
+                    }
+                    {
+                        // Round t+1: T1 = g + Σ1(d) + Ch(d,e,f) + K + W; c += T1; g = T1 + Σ0(h) + Maj(h,a,b).
+                        let x := or(d, shl(64, d))
+                        let t1 :=
+                            add(
+                                add(g, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(d, e), and(not(d), f)), add(mload(add(wq, 2592)), mload(add(wq, 32))))
+                            )
+                        c := and(add(c, t1), m)
+                        x := or(h, shl(64, h))
+                        g := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(h, or(a, b)), and(a, b))
+                                )
+                            ),
+                            m
                         )
-                    h := g
-                    g := f
-                    f := e
-                    e := and(add(d, t1), 0xffffffffffffffff)
-                    d := c
-                    c := b
-                    b := a
-                    a := and(add(t1, t2), 0xffffffffffffffff)
+                    }
+                    {
+                        // Round t+2: T1 = f + Σ1(c) + Ch(c,d,e) + K + W; b += T1; f = T1 + Σ0(g) + Maj(g,h,a).
+                        let x := or(c, shl(64, c))
+                        let t1 :=
+                            add(
+                                add(f, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(c, d), and(not(c), e)), add(mload(add(wq, 2624)), mload(add(wq, 64))))
+                            )
+                        b := and(add(b, t1), m)
+                        x := or(g, shl(64, g))
+                        f := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(g, or(h, a)), and(h, a))
+                                )
+                            ),
+                            m
+                        )
+                    }
+                    {
+                        // Round t+3: T1 = e + Σ1(b) + Ch(b,c,d) + K + W; a += T1; e = T1 + Σ0(f) + Maj(f,g,h).
+                        let x := or(b, shl(64, b))
+                        let t1 :=
+                            add(
+                                add(e, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(b, c), and(not(b), d)), add(mload(add(wq, 2656)), mload(add(wq, 96))))
+                            )
+                        a := and(add(a, t1), m)
+                        x := or(f, shl(64, f))
+                        e := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(f, or(g, h)), and(g, h))
+                                )
+                            ),
+                            m
+                        )
+                    }
+                    {
+                        // Round t+4: T1 = d + Σ1(a) + Ch(a,b,c) + K + W; h += T1; d = T1 + Σ0(e) + Maj(e,f,g).
+                        let x := or(a, shl(64, a))
+                        let t1 :=
+                            add(
+                                add(d, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(a, b), and(not(a), c)), add(mload(add(wq, 2688)), mload(add(wq, 128))))
+                            )
+                        h := and(add(h, t1), m)
+                        x := or(e, shl(64, e))
+                        d := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(e, or(f, g)), and(f, g))
+                                )
+                            ),
+                            m
+                        )
+                    }
+                    {
+                        // Round t+5: T1 = c + Σ1(h) + Ch(h,a,b) + K + W; g += T1; c = T1 + Σ0(d) + Maj(d,e,f).
+                        let x := or(h, shl(64, h))
+                        let t1 :=
+                            add(
+                                add(c, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(h, a), and(not(h), b)), add(mload(add(wq, 2720)), mload(add(wq, 160))))
+                            )
+                        g := and(add(g, t1), m)
+                        x := or(d, shl(64, d))
+                        c := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(d, or(e, f)), and(e, f))
+                                )
+                            ),
+                            m
+                        )
+                    }
+                    {
+                        // Round t+6: T1 = b + Σ1(g) + Ch(g,h,a) + K + W; f += T1; b = T1 + Σ0(c) + Maj(c,d,e).
+                        let x := or(g, shl(64, g))
+                        let t1 :=
+                            add(
+                                add(b, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(g, h), and(not(g), a)), add(mload(add(wq, 2752)), mload(add(wq, 192))))
+                            )
+                        f := and(add(f, t1), m)
+                        x := or(c, shl(64, c))
+                        b := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(c, or(d, e)), and(d, e))
+                                )
+                            ),
+                            m
+                        )
+                    }
+                    {
+                        // Round t+7: T1 = a + Σ1(f) + Ch(f,g,h) + K + W; e += T1; a = T1 + Σ0(b) + Maj(b,c,d).
+                        let x := or(f, shl(64, f))
+                        let t1 :=
+                            add(
+                                add(a, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
+                                add(xor(and(f, g), and(not(f), h)), add(mload(add(wq, 2784)), mload(add(wq, 224))))
+                            )
+                        e := and(add(e, t1), m)
+                        x := or(b, shl(64, b))
+                        a := and(
+                            add(
+                                t1,
+                                add(
+                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
+                                    or(and(b, or(c, d)), and(c, d))
+                                )
+                            ),
+                            m
+                        )
+                    }
                 }
                 // H(i) = H(i-1) + working variables, mod 2^64.
-                mstore(st, and(add(mload(st), a), 0xffffffffffffffff))
-                mstore(add(st, 32), and(add(mload(add(st, 32)), b), 0xffffffffffffffff))
-                mstore(add(st, 64), and(add(mload(add(st, 64)), c), 0xffffffffffffffff))
-                mstore(add(st, 96), and(add(mload(add(st, 96)), d), 0xffffffffffffffff))
-                mstore(add(st, 128), and(add(mload(add(st, 128)), e), 0xffffffffffffffff))
-                mstore(add(st, 160), and(add(mload(add(st, 160)), f), 0xffffffffffffffff))
-                mstore(add(st, 192), and(add(mload(add(st, 192)), g), 0xffffffffffffffff))
-                mstore(add(st, 224), and(add(mload(add(st, 224)), h), 0xffffffffffffffff))
+                mstore(st, and(add(mload(st), a), m))
+                mstore(add(st, 32), and(add(mload(add(st, 32)), b), m))
+                mstore(add(st, 64), and(add(mload(add(st, 64)), c), m))
+                mstore(add(st, 96), and(add(mload(add(st, 96)), d), m))
+                mstore(add(st, 128), and(add(mload(add(st, 128)), e), m))
+                mstore(add(st, 160), and(add(mload(add(st, 160)), f), m))
+                mstore(add(st, 192), and(add(mload(add(st, 192)), g), m))
+                mstore(add(st, 224), and(add(mload(add(st, 224)), h), m))
             }
         }
     }

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Generates nitro_hints.json: `P384.verifyWithHint` hints for every signature of the three real AWS documents
-in ../../../fixtures/nitro/ (each certificate's signature by its issuer, and the COSE_Sign1 signature by the
-leaf), for the hinted entry points of NitroAttestationVerifier / CertManager.
+"""Generates nitro_hints.json: off-chain proofs for every signature of the three real AWS documents in
+../../../fixtures/nitro/ (each certificate's signature by its issuer, and the COSE_Sign1 signature by the leaf),
+for the hinted entry points of NitroAttestationVerifier / CertManager:
+- `certs[i]` / `cose`: the 161-byte `P384.verifyWithHint` hint;
+- `certs_trace[i]` / `cose_trace`: the hint followed by the `P384.verifyWithTrace` slopes.
+`certs[0]` is empty: the root is pinned by hash, not signature-checked.
 
-A hint is what a relayer computes off chain; the contract checks it and a wrong hint can only make verification
-fail. The hint layout and its computation are sol-crypto's (`hint_for` in gen_p384_vectors.py, imported here).
+A relayer computes these off chain; the contract checks them and a wrong one can only make verification fail.
+The layout and computation are sol-crypto's (`hint_for`, `trace_for` in gen_p384_vectors.py, imported here).
 
 Usage: python3 gen_nitro_hints.py > nitro_hints.json   (needs `cryptography` and `cbor2`)
 """
@@ -37,9 +40,11 @@ def point(cert):
     return (raw.x, raw.y)
 
 
-def hint(message, r, s, q):
+def proofs(message, r, s, q):
     e = int.from_bytes(hashlib.sha384(message).digest(), "big")
-    return "0x" + p384.hint_for(e, r, s, q).hex()
+    hint = p384.hint_for(e, r, s, q)
+    trace = p384.trace_for(e, r, s, q, hint)
+    return "0x" + hint.hex(), "0x" + (hint + trace).hex()
 
 
 def main():
@@ -52,13 +57,16 @@ def main():
         payload = cbor2.loads(payload_bytes)
         ders = payload["cabundle"] + [payload["certificate"]]
         certs = [x509.load_der_x509_certificate(d) for d in ders]
-        hints = ["0x"]  # the root is pinned, not signature-checked
+        hints, traces = ["0x"], ["0x"]
         for i in range(1, len(certs)):
             r, s = decode_dss_signature(certs[i].signature)
-            hints.append(hint(certs[i].tbs_certificate_bytes, r, s, point(certs[i - 1])))
+            h, t = proofs(certs[i].tbs_certificate_bytes, r, s, point(certs[i - 1]))
+            hints.append(h)
+            traces.append(t)
         sig_structure = cbor2.dumps(["Signature1", protected, b"", payload_bytes])
         r, s = int.from_bytes(signature[:48], "big"), int.from_bytes(signature[48:], "big")
-        out[name] = {"certs": hints, "cose": hint(sig_structure, r, s, point(certs[-1]))}
+        h, t = proofs(sig_structure, r, s, point(certs[-1]))
+        out[name] = {"certs": hints, "cose": h, "certs_trace": traces, "cose_trace": t}
     print(json.dumps(out, indent=1))
 
 

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Generates p384_vectors.json: ECDSA P-384 / SHA-384 test cases for solidity/test/P384.t.sol.
+"""Generates p384_vectors.json (stdout): ECDSA P-384 / SHA-384 test cases for solidity/test/P384.t.sol, with the
+P384.verifyWithHint hint of each case (`hint_for`), hint-tampering cases and the library's constant tables; and
+p384_trace_vectors.json (written beside this script): the P384.verifyWithTrace slopes (`trace_for`) of the valid
+nitro_* and edge_* cases. `hint_for` and `trace_for` are the reference for an off-chain (Rust) hint generator.
 
 Sources of truth:
 - Every case marked valid is checked here with `cryptography` (OpenSSL) before it is written; every case marked
@@ -113,6 +116,93 @@ def hint_for(e, r, s, q):
     assert (z * u2 - v) % N == 0 and 0 < abs(z) < 1 << 196 and abs(v) < 1 << 196
     flags = flag | (2 if z < 0 else 0) | (4 if v < 0 else 0)
     return b48(w) + b48(y) + bytes([flags]) + abs(z).to_bytes(32, "big") + abs(v).to_bytes(32, "big")
+
+
+def wnaf(v, w):
+    """Width-w NAF digits, least significant first (the recoding of P384._wnaf)."""
+    digits = []
+    while v:
+        if v & 1:
+            d = v & ((1 << w) - 1)
+            if d >= 1 << (w - 1):
+                d -= 1 << w
+            v -= d
+        else:
+            d = 0
+        digits.append(d)
+        v >>= 1
+    return digits
+
+
+def trace_for(e, r, s, q, hint):
+    """Slopes for P384.verifyWithTrace: first the tables (for Q, then R: 2P, then 3P..15P), then the affine ladder
+    of verifyWithHint's four terms, one 48-byte slope per step except the first addition (a copy) and the final one
+    (which must reach O)."""
+    w = int.from_bytes(hint[0:48], "big")
+    y_r = int.from_bytes(hint[48:96], "big")
+    flags = hint[96]
+    z = int.from_bytes(hint[97:129], "big")
+    v = int.from_bytes(hint[129:161], "big")
+    x_r = r + N if flags & 1 else r
+    big_r = (x_r, y_r)
+    z_neg, v_neg = bool(flags & 2), bool(flags & 4)
+    u1 = e * w % N
+    t = z * u1 % N
+    if z_neg:
+        t = (N - t) % N
+    terms = [
+        (G, wnaf(t & ((1 << 192) - 1), 6), False),
+        (mul(1 << 192, G), wnaf(t >> 192, 6), False),
+        (q, wnaf(v, 5), v_neg),
+        (big_r, wnaf(z, 5), not z_neg),
+    ]
+    tables = []
+    for pt, dg, _ in terms:
+        odd = {1: pt}
+        two = add(pt, pt)
+        for j in range(3, 32, 2):
+            odd[j] = add(odd[j - 2], two)
+        tables.append(odd)
+    # Table slopes first: for Q, then R, the doubling to 2P and the additions (2j+1)P = (2j-1)P + 2P, j = 1..7.
+    slopes = b""
+    for base in (q, big_r):
+        x, y = base
+        slopes += b48((3 * x * x - 3) * pow(2 * y, -1, P) % P)
+        two = add(base, base)
+        acc = base
+        for _ in range(7):
+            slopes += b48((two[1] - acc[1]) * pow(two[0] - acc[0], -1, P) % P)
+            acc = add(acc, two)
+    length = max(len(dg) for _, dg, _ in terms)
+    final = min((i for _, dg, _ in terms for i, d in enumerate(dg) if d), default=None)
+    final_k = max(k for k, (_, dg, _) in enumerate(terms) if final < len(dg) and dg[final])
+    acc = None
+    for i in reversed(range(length)):
+        if acc is not None:
+            x, y = acc
+            lam = (3 * x * x - 3) * pow(2 * y, -1, P) % P
+            slopes += b48(lam)
+            acc = add(acc, acc)
+        for k, (pt, dg, negate) in enumerate(terms):
+            d = dg[i] if i < len(dg) else 0
+            if not d:
+                continue
+            if negate:
+                d = -d
+            tp = tables[k][abs(d)]
+            if d < 0:
+                tp = neg(tp)
+            if acc is None:
+                acc = tp
+            elif (i, k) == (final, final_k):
+                assert add(acc, tp) is None, "the hinted sum must be O"
+                return slopes
+            else:
+                (x, y), (x2, y2) = acc, tp
+                assert x != x2, "intermediate O or doubling: no affine trace"
+                slopes += b48((y2 - y) * pow(x2 - x, -1, P) % P)
+                acc = add(acc, tp)
+    raise AssertionError("no final addition")
 
 
 cases = []
@@ -332,6 +422,39 @@ g2 = add(G, G)
 for _ in range(16):
     g_table.append(hx(b48(acc[0]) + b48(acc[1])))
     acc = add(acc, g2)
+
+# Trace vectors (slopes for verifyWithTrace) for the real Nitro signatures and the special cases; written to
+# p384_trace_vectors.json beside this script (the slopes make them large).
+trace_cases = []
+for c in cases:
+    if not c["valid"] or not (c["name"].startswith("nitro_") or c["name"].startswith("edge_")):
+        continue
+    dg = bytes.fromhex(c["digest"][2:])
+    sg = bytes.fromhex(c["signature"][2:])
+    ky = bytes.fromhex(c["key"][2:])
+    hn = bytes.fromhex(c["hint"][2:])
+    qq = (int.from_bytes(ky[:48], "big"), int.from_bytes(ky[48:], "big"))
+    try:
+        sl = trace_for(
+            int.from_bytes(dg, "big"), int.from_bytes(sg[:48], "big"), int.from_bytes(sg[48:], "big"), qq, hn
+        )
+    except AssertionError:
+        # The ladder meets a doubling or O before the end (edge_doubling_*): no affine trace exists; verify and
+        # verifyWithHint cover these cases.
+        continue
+    trace_cases.append(dict(c, slopes=hx(sl)))
+with open(os.path.join(HERE, "p384_trace_vectors.json"), "w") as out:
+    json.dump(
+        {
+            "source": "gen_p384_vectors.py (trace_for): slopes of the verifyWithTrace ladder for the valid nitro_* "
+            + "and edge_* cases of p384_vectors.json",
+            "count": len(trace_cases),
+            "cases": trace_cases,
+        },
+        out,
+        indent=1,
+    )
+    out.write("\n")
 
 g192 = mul(1 << 192, G)
 g192_table = []
