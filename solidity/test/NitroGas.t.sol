@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {ChainFixture} from "./utils/ChainFixture.sol";
 import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
 
 /// @notice Gas of each transaction of a registration, recorded by `forge snapshot` in `.gas-snapshot`. Each test
 ///         replays the earlier transactions with metering paused and measures one call, which runs under the
@@ -16,6 +17,12 @@ contract NitroGasTest is ChainFixture {
         vm.pauseGasMetering();
         _useDocument(EVERVAULT, EVERVAULT_TS_MS);
         vm.resumeGasMetering();
+    }
+
+    /// Deployment (the verifier deploys its Es384Verifier in its constructor): one transaction under the cap.
+    function testGasDeployVerifier() public {
+        NitroAttestationVerifier fresh = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+        assertEq(fresh.owner(), address(this), "deployed");
     }
 
     function testGasCold1Root() public {
