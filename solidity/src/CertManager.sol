@@ -279,6 +279,8 @@ contract CertManager {
         _checkRole(c, depth, expectCA);
 
         CachedCert memory entry = _entryOf(data, c, parentHash, depth);
+        // Time window and revocation before the signature: the cheap checks first.
+        _checkEntry(entry, depth);
         uint8 budget = UNLIMITED_PATH;
         if (parentHash != bytes32(0)) budget = _checkParentLink(data, c, parentHash, depth, expectCA, hint);
         // RFC 5280 §6.1.4 (m): a smaller pathLenConstraint tightens the budget.
@@ -287,7 +289,6 @@ contract CertManager {
         if (c.hasPathLen && c.pathLen < budget) budget = uint8(c.pathLen);
         entry.pathBudget = budget;
 
-        _checkEntry(entry, depth);
         _certs[tbsHash] = entry;
         emit CertCached(tbsHash, parentHash, depth, c.isCA, c.notAfter);
     }

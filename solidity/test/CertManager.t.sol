@@ -212,14 +212,6 @@ contract CertManagerTest is ChainFixture {
         verifier.verifyLeafCert(certs[2], hashes[1]);
     }
 
-    function testCachedLeafCannotIssue() public {
-        bytes32 leaf = _registerChain();
-        // An uncached CA (evervault's instance CA) presented under the cached leaf: the leaf is not a CA.
-        bytes memory other = h.parseDocument(_load(EVERVAULT)).cabundle[3];
-        vm.expectRevert(abi.encodeWithSelector(CertManager.CertConstraint.selector, 5, bytes32("parentNotCA")));
-        verifier.verifyCACert(other, leaf);
-    }
-
     function testUncachedLookups() public {
         vm.expectRevert(
             abi.encodeWithSelector(CertManager.CertParentNotCached.selector, type(uint256).max, keccak256("x"))

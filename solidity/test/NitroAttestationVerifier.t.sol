@@ -175,8 +175,9 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         other.verifyAttestation(doc, MAX_AGE, false);
     }
 
-    function testRejectsSwappedChain() public {
-        // Marlin's leaf under evervault's intermediates: the issuer is not the parent's subject.
+    function testRejectsForeignCAInChain() public {
+        // Evervault's instance CA spliced into marlin's chain: rejected (its window ended in 2022; the time check
+        // runs before the issuer link and the signature; SimChain.t.sol tests the issuer link on its own).
         bytes memory ever = _load(EVERVAULT);
         bytes memory marlin = _load(MARLIN);
         ParserHarness.DocView memory e = h.parseDocument(ever);
@@ -187,10 +188,9 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         bytes memory head = _slice(payload, 0, at - 3); // the cert's 3-byte bstr head precedes it
         bytes memory tail = _slice(payload, at + m.cabundle[3].length, payload.length);
         bytes memory swapped = bytes.concat(head, _cborHead(2, e.cabundle[3].length), e.cabundle[3], tail);
-        // Evervault's instance CA was valid at evervault's time; at that time marlin's zonal CA is not yet
-        // valid, so warp to marlin's time, where evervault's instance CA has expired.
+        // At marlin's time evervault's instance CA has expired (and at evervault's time marlin's CAs did not exist).
         _warpTo(MARLIN_TS_MS);
-        vm.expectRevert(abi.encodeWithSelector(CertManager.CertIssuerMismatch.selector, 3));
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertExpired.selector, 3, 1665736966, MARLIN_TS_MS / 1000));
         verifier.verifyAttestation(_cose(swapped, m.signature), MAX_AGE, false);
     }
 

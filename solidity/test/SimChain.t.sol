@@ -154,4 +154,21 @@ contract SimChainTest is Test {
         bytes32 hsh = verifier.verifyLeafCert(_cert("leaf_high_s"), caHash);
         assertEq(verifier.cachedCert(hsh).publicKey, vm.parseJsonBytes(json, ".leaf_public_key"), "cached");
     }
+
+    function testIssuerMustBeParentSubject() public {
+        vm.pauseGasMetering();
+        _cacheRootAndCA();
+        // The leaf (issued by sim-ca) presented directly under the root.
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertIssuerMismatch.selector, 1));
+        verifier.verifyLeafCert(_cert("leaf"), rootHash);
+    }
+
+    function testCachedLeafCannotIssue() public {
+        vm.pauseGasMetering();
+        _cacheRootAndCA();
+        bytes32 leaf = verifier.verifyLeafCert(_cert("leaf"), caHash);
+        // A valid CA certificate presented under the cached leaf: the leaf is not a CA.
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertConstraint.selector, 3, bytes32("parentNotCA")));
+        verifier.verifyCACert(_cert("ca_generalized_time"), leaf);
+    }
 }
