@@ -103,6 +103,8 @@ contract CertManager {
     /// @notice Revoked (issuer, serial) keys, see `revocationKey`.
     mapping(bytes32 revocationKey => bool) public revoked;
 
+    /// @param rootCertSha256 SHA-256 of the trust anchor's DER (immutable: a new anchor needs a new deployment).
+    /// @param initialOwner Manages the revocation list (two-step transferable).
     constructor(bytes32 rootCertSha256, address initialOwner) {
         ROOT_CERT_SHA256 = rootCertSha256;
         ES384_VERIFIER = new Es384Verifier();
