@@ -21,15 +21,18 @@ contract P384FieldTest is Test {
             uint256 w = words[i];
             require(w < (1 << 64), "word");
             for (uint256 j = 0; j < 8; j++) {
-                out[out.length - 1 - (i * 8 + j)] = bytes1(uint8(w >> (8 * j)));
+                // forge-lint: disable-next-line(unsafe-typecast)
+                out[out.length - 1 - (i * 8 + j)] = bytes1(uint8(w >> (8 * j))); // byte j of w, truncation intended
             }
         }
     }
 
     /// value mod p by MODEXP(value, 1, p).
     function _modP(bytes memory value) private view returns (uint256 hi, uint256 lo) {
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 pHi = uint128(P_HI); // P_HI < 2^128
         bytes memory input =
-            abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), uint128(P_HI), P_LO);
+            abi.encodePacked(uint256(value.length), uint256(1), uint256(48), value, uint8(1), pHi, P_LO);
         (bool ok, bytes memory out) = address(5).staticcall(input);
         require(ok && out.length == 48, "modexp");
         assembly {
@@ -121,7 +124,7 @@ contract P384FieldTest is Test {
         pure
         returns (uint256[4] memory l)
     {
-        uint256 m = (1 << bits) - 1;
+        uint256 m = type(uint256).max >> (256 - bits);
         l[0] = s0 & m;
         l[1] = s1 & m;
         l[2] = s2 & m;
@@ -156,6 +159,21 @@ contract P384FieldTest is Test {
         _assertNormalized(r, "mul limbs");
         (uint256 hi, uint256 lo) = _refMul(a, b);
         _assertCanon(r, hi, lo, "mul");
+    }
+
+    /// a·b - c with factors up to 2^108 and c up to 2^104.
+    function testFuzzMulSub(uint256 a0, uint256 a1, uint256 a2, uint256 a3, uint256 c0, uint256 c1) public view {
+        uint256[4] memory a = _bounded(a0, a1, a2, a3, 108);
+        uint256[4] memory b = _bounded(a3, a2 >> 5, c0, c1 >> 3, 100);
+        uint256[4] memory c = _bounded(c0 >> 7, c1, a1 >> 2, a0 >> 9, 104);
+        uint256 r = P384._alloc(128);
+        P384._fmulsub(r, _store(a), _store(b), _store(c));
+        _assertNormalized(r, "mulsub limbs");
+        (uint256 ph, uint256 pl) = _refMul(a, b);
+        (uint256 ch, uint256 cl) = _refLimbs(c);
+        (uint256 nh, uint256 nl) = (ch | cl) == 0 ? (uint256(0), uint256(0)) : _sub384(P_HI, P_LO, ch, cl);
+        (uint256 hi, uint256 lo) = _modP(_bytes(_addWords(_valueWords(ph, pl), _valueWords(nh, nl))));
+        _assertCanon(r, hi, lo, "mulsub");
     }
 
     function testFuzzSqr(uint256 a0, uint256 a1, uint256 a2, uint256 a3, uint256 bits) public view {

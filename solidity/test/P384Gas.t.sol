@@ -61,4 +61,29 @@ contract P384GasTest is Test {
         wrong[0] ^= 0x01;
         assertFalse(verifier.verifyWithHint(wrong, signature, key, hint), "flipped digest, hinted");
     }
+
+    /// The entry points release their scratch memory: the free memory pointer is unchanged and a second
+    /// verification in the same transaction pays no further memory expansion.
+    function testScratchMemoryReleased() public view {
+        bytes memory d = digest;
+        bytes memory s = signature;
+        bytes memory k = key;
+        uint256 before;
+        assembly {
+            before := mload(0x40)
+        }
+        uint256 g = gasleft();
+        bool ok = P384.verify(d, s, k);
+        uint256 first = g - gasleft();
+        uint256 afterFirst;
+        assembly {
+            afterFirst := mload(0x40)
+        }
+        assertEq(afterFirst, before, "free memory pointer restored");
+        assertTrue(ok, "first");
+        g = gasleft();
+        assertTrue(P384.verify(d, s, k), "second");
+        uint256 second = g - gasleft();
+        assertTrue(second < first, "second verification reuses paid memory");
+    }
 }

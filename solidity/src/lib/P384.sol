@@ -4,22 +4,32 @@ pragma solidity ^0.8.30;
 /// @title P384
 /// @notice ECDSA signature verification on NIST P-384 (secp384r1, SEC 2 v2 §3.2.1 / FIPS 186-5), for the ES384
 ///         signatures of AWS Nitro attestation documents and their certificate chain. No precompile exists for it.
-/// @dev Design (numbers in NOTES-sol-crypto.md):
+/// @dev Design (numbers and the hint formats for off-chain generators in NOTES-sol-crypto.md):
 ///      - Field elements mod p live in memory as four 96-bit limbs, little-endian, one 256-bit word each
 ///        ("limb form", 128 bytes). Limbs are allowed to exceed 96 bits (lazy reduction): a product of two
 ///        elements with limbs below 2^108 cannot overflow a word, so additions need no carry handling.
 ///        `_fmul` returns limbs below 2^97; `_fsub` adds a multiple of p whose limbs are all at least 2^104.
 ///      - Reduction uses p's Solinas form: 2^384 ≡ 2^128 + 2^96 - 2^32 + 1 (mod p).
-///      - Points in Jacobian coordinates (x = X/Z^2, y = Y/Z^3), so the scalar multiplication needs no inversion.
-///      - u1·G + u2·Q by interleaved width-w NAF: odd multiples of G are constants, odd multiples of Q are computed
-///        and made affine with one batched inversion (MODEXP), so each addition is a mixed (Jacobian + affine) one.
-///      - The result is compared without inversion: x(R) ≡ r (mod n) iff X == r·Z^2 or, when r + n < p,
-///        X == (r + n)·Z^2 (mod p).
-///      - s^-1 mod n costs one MODEXP (s^(n-2)); `verifyWithHint` accepts a caller-computed s^-1 and only checks
-///        s·w ≡ 1 (mod n).
+///      - All arithmetic runs in one assembly block (`_engine`): the legacy code generator does not optimise
+///        inline assembly across Solidity calls, and a call costs a third of a multiplication.
+///      - `verify`: u1·G + u2·Q by interleaved wNAF in Jacobian coordinates (no inversion in the loop); odd
+///        multiples of G are constants, those of Q are made affine with a batched inversion (MODEXP), so every
+///        addition is a mixed one. x(R) ≡ r (mod n) is checked as X == r·Z^2 or, when r + n < p, X == (r + n)·Z^2.
+///        s^-1 mod n costs one MODEXP (s^(n-2)).
+///      - `verifyWithHint`: the nonce point R and a short (z, v) from the caller halve the doublings (four
+///        ~193-bit scalars whose sum must be O).
+///      - `verifyWithTrace`: the same sum in affine coordinates, each step's slope supplied and checked by one
+///        multiplication.
 ///      Exceptional cases of the group law (adding a point to itself or to its negation, the point at infinity) are
-///      detected and handled exactly, so the result is correct for every input, not only for random ones.
+///      handled exactly in `verify` and `verifyWithHint`, so their result is correct for every input, not only for
+///      random ones; `verifyWithTrace` rejects (never accepts) ladders that meet them.
 library P384 {
+    // ------------------------------------------------------------------ errors
+
+    /// @notice The MODEXP precompile (EIP-198, address 0x05) failed: only possible when the call ran out of gas,
+    ///         so the verification cannot continue. Malformed inputs never cause it (they give false).
+    error ModexpFailed();
+
     // ------------------------------------------------------------------ constants
 
     /// @dev Field prime p = 2^384 - 2^128 - 2^96 + 2^32 - 1 (SEC 2 v2 §3.2.1), high 128 and low 256 bits.
@@ -94,12 +104,27 @@ library P384 {
     ///        so no truncation applies).
     /// @param signature 96 bytes: r ‖ s, each 48 bytes big-endian.
     /// @param publicKey 96 bytes: x ‖ y, each 48 bytes big-endian (the uncompressed SEC1 point without 0x04).
-    /// @return True iff the signature is valid. False, never a revert, for wrong lengths, r or s outside [1, n-1],
+    /// @return ok True iff the signature is valid. False, never a revert, for wrong lengths, r or s outside [1, n-1],
     ///         a public key coordinate ≥ p or a point not on the curve.
     /// @dev Not checked: low-S (high-S signatures are valid, as AWS emits them); the digest is not recomputed
     ///      (callers hash the message with Sha384). Costs one MODEXP for s^-1 and 384 doublings; `verifyWithHint` needs
     ///      about half the doublings.
-    function verify(bytes memory digest, bytes memory signature, bytes memory publicKey) internal view returns (bool) {
+    function verify(bytes memory digest, bytes memory signature, bytes memory publicKey)
+        internal
+        view
+        returns (bool ok)
+    {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyPlain(digest, signature, publicKey);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    /// @dev `verify` without the memory release.
+    function _verifyPlain(bytes memory digest, bytes memory signature, bytes memory publicKey)
+        private
+        view
+        returns (bool)
+    {
         if (digest.length != 48 || signature.length != 96 || publicKey.length != 96) return false;
         uint256[2] memory s = _read(signature, 48);
         if (!_isScalar(s)) return false;
@@ -122,21 +147,42 @@ library P384 {
     function verifyWithHint(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
         internal
         view
+        returns (bool ok)
+    {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyWithHint(digest, signature, publicKey, hint);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    /// @dev `verifyWithHint` without the memory release.
+    function _verifyWithHint(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
+        private
+        view
         returns (bool)
     {
+        (bool ok, Hinted memory h, uint256[2] memory w) = _hintedInputs(digest, signature, publicKey, hint);
+        if (!ok) return false;
+        return _verifyHinted(digest, publicKey, w, h);
+    }
+
+    /// @dev The input checks shared by the hinted entry points: lengths, r, s and w in [1, n-1], s·w ≡ 1 (mod n),
+    ///      Q on the curve, and the hint's R and (z, v) fields (`_parseHint`).
+    function _hintedInputs(bytes memory digest, bytes memory signature, bytes memory publicKey, bytes memory hint)
+        private
+        view
+        returns (bool ok, Hinted memory h, uint256[2] memory w)
+    {
         if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
-            return false;
+            return (false, h, w);
         }
-        Hinted memory h;
         h.r = _read(signature, 0);
         uint256[2] memory s = _read(signature, 48);
-        uint256[2] memory w = _read(hint, 0);
-        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
+        w = _read(hint, 0);
+        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return (false, h, w);
         uint256[2] memory one = _mulModN(s, w);
-        if (one[0] != 0 || one[1] != 1) return false;
-        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
-        if (!_parseHint(h, hint)) return false;
-        return _verifyHinted(digest, publicKey, w, h);
+        if (one[0] != 0 || one[1] != 1) return (false, h, w);
+        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return (false, h, w);
+        ok = _parseHint(h, hint);
     }
 
     /// @notice `verifyWithHint` plus the slope of every step of its ladder, so that the accumulator stays affine
@@ -145,8 +191,8 @@ library P384 {
     ///         with x2 ≠ x for an addition), which determines it uniquely, so every step is the true group
     ///         operation; at the last nonzero digit the accumulator must equal the negated table point (the sum is
     ///         O). A wrong slope, a missing or extra one gives false, never a false acceptance. Complete for every
-    ///         valid signature whose ladder never meets O before the end (probability ~2^-380 for honest inputs;
-    ///         `verify` remains the fallback).
+    ///         valid signature whose ladder never adds a point to itself or to its negation before the end (for
+    ///         honest random signatures a ~2^-380 event; `verify` remains the fallback).
     /// @param slopes 48-byte big-endian values, one per ladder step in order: the steps are those of
     ///        `verifyWithHint`'s ladder (terms t0·G, t1·2^192·G, v·Q, -z·R; wNAF widths 6, 6, 5, 5; positions from
     ///        the top, a doubling before each position once started, then each term's nonzero digit), minus the
@@ -158,22 +204,26 @@ library P384 {
         bytes memory publicKey,
         bytes memory hint,
         bytes memory slopes
-    ) internal view returns (bool) {
-        if (digest.length != 48 || signature.length != 96 || publicKey.length != 96 || hint.length != HINT_LENGTH) {
-            return false;
-        }
+    ) internal view returns (bool ok) {
+        uint256 fmp = _freeMemoryPointer();
+        ok = _verifyWithTrace(digest, signature, publicKey, hint, slopes);
+        _resetFreeMemoryPointer(fmp);
+    }
+
+    /// @dev `verifyWithTrace` without the memory release.
+    function _verifyWithTrace(
+        bytes memory digest,
+        bytes memory signature,
+        bytes memory publicKey,
+        bytes memory hint,
+        bytes memory slopes
+    ) private view returns (bool) {
         if (slopes.length % 48 != 0) return false;
-        Hinted memory h;
-        h.r = _read(signature, 0);
-        uint256[2] memory s = _read(signature, 48);
-        uint256[2] memory w = _read(hint, 0);
-        if (!_isScalar(h.r) || !_isScalar(s) || !_isScalar(w)) return false;
-        uint256[2] memory one = _mulModN(s, w);
-        if (one[0] != 0 || one[1] != 1) return false;
-        if (!_isOnCurve(_read(publicKey, 0), _read(publicKey, 48))) return false;
-        if (!_parseHint(h, hint)) return false;
+        (bool ok, Hinted memory h, uint256[2] memory w) = _hintedInputs(digest, signature, publicKey, hint);
+        if (!ok) return false;
         uint256 trace = _traceContext(slopes);
-        (bool ok, Term[] memory terms) = _hintedTerms(digest, publicKey, w, h, trace);
+        Term[] memory terms;
+        (ok, terms) = _hintedTerms(digest, publicKey, w, h, trace);
         if (!ok) return false;
         return _traceLadder(terms, trace);
     }
@@ -486,21 +536,26 @@ library P384 {
     function _signedTable(bytes memory table) private pure returns (uint256 base) {
         uint256 count = table.length / 96;
         base = _alloc(2 * count * AFFINE);
-        for (uint256 k = 0; k < count; ++k) {
-            uint256 pos = base + 2 * k * AFFINE;
-            uint256 neg = pos + AFFINE;
-            uint256[2] memory x = _read(table, k * 96);
-            uint256[2] memory y = _read(table, k * 96 + 48);
-            _fload(pos, x);
-            _fload(pos + FE, y);
-            _fcopy(neg, pos);
-            // Table entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
-            unchecked {
-                uint256 borrow = y[1] > P_LO ? 1 : 0;
-                y[1] = P_LO - y[1];
-                y[0] = P_HI - y[0] - borrow;
+        assembly ("memory-safe") {
+            /// Limb form of the 384-bit (hi, lo) at r.
+            function limbs(r, hi, lo) {
+                mstore(r, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(r, 96), shr(32, hi))
             }
-            _fload(neg + FE, y);
+            let src := add(table, 32)
+            for { let k := 0 } lt(k, count) { k := add(k, 1) } {
+                let pos := add(base, shl(9, k)) // 2 · AFFINE per point
+                let p := add(src, mul(k, 96))
+                limbs(pos, shr(128, mload(p)), mload(add(p, 16)))
+                mcopy(add(pos, 256), pos, 128)
+                let yHi := shr(128, mload(add(p, 48)))
+                let yLo := mload(add(p, 64))
+                limbs(add(pos, 128), yHi, yLo)
+                // p - y: entries are canonical and y ≠ 0 (no point of order 2), so p - y is in (0, p).
+                limbs(add(pos, 384), sub(sub(P_HI, yHi), gt(yLo, P_LO)), sub(P_LO, yLo))
+            }
         }
     }
 
@@ -695,7 +750,10 @@ library P384 {
             mstore8(add(d, 192), 1)
             mstore(add(d, 193), shl(128, N_HI))
             mstore(add(d, 209), N_LO)
-            if iszero(staticcall(gas(), 0x05, d, 241, 0x00, 48)) { revert(0, 0) }
+            if iszero(staticcall(gas(), 0x05, d, 241, 0x00, 48)) {
+                mstore(0x00, 0x4a6a368b) // ModexpFailed.selector (P384Robustness.testModexpFailedSelector)
+                revert(0x1c, 0x04)
+            }
             mstore(out, shr(128, mload(0x00)))
             mstore(add(out, 32), mload(0x10))
         }
@@ -728,7 +786,10 @@ library P384 {
             mstore(add(d, 160), mload(add(exponent, 32)))
             mstore(add(d, 192), shl(128, mHi))
             mstore(add(d, 208), mLo)
-            if iszero(staticcall(gas(), 0x05, d, 240, 0x00, 48)) { revert(0, 0) }
+            if iszero(staticcall(gas(), 0x05, d, 240, 0x00, 48)) {
+                mstore(0x00, 0x4a6a368b) // ModexpFailed.selector (P384Robustness.testModexpFailedSelector)
+                revert(0x1c, 0x04)
+            }
             mstore(out, shr(128, mload(0x00)))
             mstore(add(out, 32), mload(0x10))
         }
@@ -812,10 +873,16 @@ library P384 {
     uint256 private constant OP_LADDER = 8;
     uint256 private constant OP_TRACE = 9;
     uint256 private constant OP_TTABLE = 10;
+    uint256 private constant OP_MULSUB = 11;
 
     /// @dev r = a·b (mod p), limbs < 2^97. r may alias a or b.
     function _fmul(uint256 r, uint256 a, uint256 b) internal pure {
         _engine(OP_MUL, r, a, b, 0);
+    }
+
+    /// @dev r = a·b - c (mod p), limbs < 2^97. Needs c's limbs < 2^104; r may alias any input.
+    function _fmulsub(uint256 r, uint256 a, uint256 b, uint256 c) internal pure {
+        _engine(OP_MULSUB, r, a, b, c);
     }
 
     /// @dev r = a² (mod p), limbs < 2^97. r may alias a.
@@ -872,6 +939,66 @@ library P384 {
                 c := add(shr(96, c), add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0)))
                 let l2 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))))
+                let l3 := and(c, m)
+                c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
+                let o4 := and(c, m)
+                c := add(shr(96, c), add(mul(a2, b3), mul(a3, b2)))
+                let o5 := and(c, m)
+                c := add(shr(96, c), mul(a3, b3))
+                // Reduction (inlined in fmul and fsqr: a Yul call costs ~3% of the verification).
+                // Reduce l0..l3 + o4·2^384 + o5·2^480 + o6·2^576 + o7·2^672 to limbs < 2^97 in r.
+                // o_k·2^(96k) ≡ o_k·2^(96(k-4))·(2^128 + c'): add o_k·c' to limb k-4 and o_k·2^32 to limb k-3
+                // (2^128 = 2^32·2^96), top down so that o7's share of limb 4 is folded again with o4.
+                let o6 := and(c, m)
+                let o7 := shr(96, c)
+                let k := 0xffffffffffffffff00000001
+                let r3 := add(l3, mul(o7, k))
+                o4 := add(o4, shl(32, o7))
+                let r2 := add(l2, mul(o6, k))
+                r3 := add(r3, shl(32, o6))
+                let r1 := add(l1, mul(o5, k))
+                r2 := add(r2, shl(32, o5))
+                let r0 := add(l0, mul(o4, k))
+                r1 := add(r1, shl(32, o4))
+                // Carry chain to 96-bit limbs, fold the carry out of limb 3 (weight 2^384) the same way,
+                // then carry once more from limb 0 into limbs 1 and 2 (the final limb 2 may reach 2^97).
+                r1 := add(r1, shr(96, r0))
+                r2 := add(r2, shr(96, r1))
+                r3 := add(r3, shr(96, r2))
+                let top := shr(96, r3)
+                r0 := add(and(r0, m), mul(top, k))
+                r1 := add(add(and(r1, m), shl(32, top)), shr(96, r0))
+                mstore(r, and(r0, m))
+                mstore(add(r, 32), and(r1, m))
+                mstore(add(r, 64), add(and(r2, m), shr(96, r1)))
+                mstore(add(r, 96), and(r3, m))
+            }
+
+            /// r = a·b - c: `fmul` with a + 2^10·p - c added to the low columns before the fold (saves a
+            /// subtraction pass). Needs c's limbs < 2^104; r may alias a, b or c.
+            function fmulsub(cc, r, a, b) {
+                let m := 0xffffffffffffffffffffffff
+                let a0 := mload(a)
+                let a1 := mload(add(a, 32))
+                let a2 := mload(add(a, 64))
+                let a3 := mload(add(a, 96))
+                let b0 := mload(b)
+                let b1 := mload(add(b, 32))
+                let b2 := mload(add(b, 64))
+                let b3 := mload(add(b, 96))
+                let c := add(mul(a0, b0), sub(SUB_K0, mload(cc)))
+                let l0 := and(c, m)
+                c := add(add(shr(96, c), sub(SUB_K1, mload(add(cc, 32)))), add(mul(a0, b1), mul(a1, b0)))
+                let l1 := and(c, m)
+                c := add(
+                    add(shr(96, c), sub(SUB_K2, mload(add(cc, 64)))),
+                    add(add(mul(a0, b2), mul(a1, b1)), mul(a2, b0))
+                )
+                let l2 := and(c, m)
+                c := add(
+                    add(shr(96, c), sub(SUB_K3, mload(add(cc, 96)))),
+                    add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0)))
+                )
                 let l3 := and(c, m)
                 c := add(shr(96, c), add(add(mul(a1, b3), mul(a2, b2)), mul(a3, b1)))
                 let o4 := and(c, m)
@@ -1057,6 +1184,29 @@ library P384 {
                 z := iszero(or(hi, lo))
             }
 
+            /// a ≡ 0 (mod p) for a value below 3p (sums of at most a few carried elements): after a carry chain
+            /// the limbs must spell 0, p or 2p. Cheaper than `fiszero` when the answer is expected to be yes.
+            function fiszero3(a) -> z {
+                let m := 0xffffffffffffffffffffffff
+                let l0 := mload(a)
+                let l1 := add(mload(add(a, 32)), shr(96, l0))
+                let l2 := add(mload(add(a, 64)), shr(96, l1))
+                let l3 := add(mload(add(a, 96)), shr(96, l2))
+                l0 := and(l0, m)
+                l1 := and(l1, m)
+                l2 := and(l2, m)
+                switch l3
+                case 0 { z := iszero(or(or(l0, l1), l2)) }
+                case 0xffffffffffffffffffffffff {
+                    // p in 96-bit limbs, low to high
+                    z := and(and(eq(l0, 0xffffffff), eq(l1, 0xfffffffffffffffeffffffff)), eq(l2, m))
+                }
+                case 0x1ffffffffffffffffffffffff {
+                    // 2p
+                    z := and(and(eq(l0, 0x1fffffffe), eq(l1, 0xfffffffffffffffdfffffffe)), eq(l2, m))
+                }
+            }
+
             // ---- group law, Jacobian coordinates (X at p, Y at p + 128, Z at p + 256), a = -3.
 
             /// "dbl-2001-b" (Bernstein-Lange EFD, 3M + 5S): δ = Z², γ = Y², β = X·γ, α = 3(X - δ)(X + δ),
@@ -1110,10 +1260,8 @@ library P384 {
                 let u := add(t, 512)
                 fsqr(u2, z)
                 fmul(s2, u2, z)
-                fmul(u2, u2, a)
-                fmul(s2, s2, add(a, 128))
-                fsubl(h, u2, x) // < 2^107
-                fsubl(r, s2, y) // < 2^107
+                fmulsub(x, h, u2, a) // H = x2·Z² - X
+                fmulsub(y, r, s2, add(a, 128)) // R = y2·Z³ - Y
                 if fiszero(h) {
                     switch fiszero(r)
                     case 1 { dbl(p, t) }
@@ -1128,9 +1276,8 @@ library P384 {
                 fsubl(x, x, s2) // < 2^107
                 flin(x, x, 1, u2, 2) // R² - H³ - 2V, carried
                 fsubl(u, u2, x) // < 2^107
-                fmul(u, u, r)
-                fmul(s2, s2, y)
-                fsub(y, u, s2)
+                fmul(s2, s2, y) // Y·H³
+                fmulsub(s2, y, u, r) // R(V - X3) - Y·H³
             }
 
             /// Σ scalar_k·P_k by interleaved wNAF (Straus) into the Jacobian point `acc`: one shared doubling per
@@ -1154,24 +1301,6 @@ library P384 {
                         }
                     }
                 }
-            }
-
-            /// r = a + b - c as a + b + 2^10·p - c, carried like `fsub`. Needs c's limbs < 2^104.
-            function faddsub(r, a, b, c) {
-                let m := 0xffffffffffffffffffffffff
-                let r0 := sub(add(add(mload(a), mload(b)), SUB_K0), mload(c))
-                let r1 :=
-                    add(sub(add(add(mload(add(a, 32)), mload(add(b, 32))), SUB_K1), mload(add(c, 32))), shr(96, r0))
-                let r2 :=
-                    add(sub(add(add(mload(add(a, 64)), mload(add(b, 64))), SUB_K2), mload(add(c, 64))), shr(96, r1))
-                let r3 :=
-                    add(sub(add(add(mload(add(a, 96)), mload(add(b, 96))), SUB_K3), mload(add(c, 96))), shr(96, r2))
-                let top := shr(96, r3)
-                r0 := add(and(r0, m), mul(top, 0xffffffffffffffff00000001))
-                mstore(r, and(r0, m))
-                mstore(add(r, 32), add(add(and(r1, m), shl(32, top)), shr(96, r0)))
-                mstore(add(r, 64), and(r2, m))
-                mstore(add(r, 96), and(r3, m))
             }
 
             /// r = a - b - c as a + 2^11·p - b - c, carried like `fsub`. Needs b's and c's limbs < 2^104.
@@ -1201,16 +1330,6 @@ library P384 {
                 mstore(add(r, 96), and(r3, m))
             }
 
-            /// λ (48 bytes big-endian at p) in limb form at r.
-            function loadslope(r, p) {
-                let hi := shr(128, mload(p))
-                let lo := mload(add(p, 16))
-                mstore(r, and(lo, 0xffffffffffffffffffffffff))
-                mstore(add(r, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
-                mstore(add(r, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
-                mstore(add(r, 96), shr(32, hi))
-            }
-
             /// Affine doubling of (x, y) at p with slope λ at l, checked: 2λy ≡ 3x² - 3. Then x' = λ² - 2x,
             /// y' = λ(x - x') - y. Temporaries at t (3 elements). Returns 0 if the check fails.
             function tdbl(p, l, t) -> ok {
@@ -1221,13 +1340,12 @@ library P384 {
                 fsqr(a1, p)
                 fmul(a2, l, y)
                 flin(a2, a2, 2, a1, 3) // 2λy - 3x²
-                mstore(a2, add(mload(a2), 3)) // + 3: limb 0 stays far below 2^250
-                if iszero(fiszero(a2)) { leave }
+                mstore(a2, add(mload(a2), 3)) // + 3: the value stays below 2^384 + 2^291 < 3p
+                if iszero(fiszero3(a2)) { leave }
                 fsqr(a2, l)
                 flin(nx, a2, 1, p, 2) // λ² - 2x
                 fsubl(a1, p, nx)
-                fmul(a1, a1, l)
-                fsub(y, a1, y)
+                fmulsub(y, y, a1, l) // λ(x - x') - y
                 mcopy(p, nx, 128)
                 ok := 1
             }
@@ -1241,14 +1359,13 @@ library P384 {
                 let nx := add(t, 256)
                 fsubl(a1, a, p) // xT - x
                 if fiszero(a1) { leave }
-                fmul(a2, l, a1)
-                faddsub(a2, a2, y, add(a, 128)) // λ(xT - x) + y - yT
-                if iszero(fiszero(a2)) { leave }
+                fmulsub(add(a, 128), a2, l, a1) // λ(xT - x) - yT
+                fadd(a2, a2, y) // + y: two carried elements, below 2^385 + 2^291 < 3p
+                if iszero(fiszero3(a2)) { leave }
                 fsqr(a2, l)
                 fsub2(nx, a2, p, a) // λ² - x - xT
                 fsubl(a1, p, nx)
-                fmul(a1, a1, l)
-                fsub(y, a1, y)
+                fmulsub(y, y, a1, l) // λ(x - x') - y
                 mcopy(p, nx, 128)
                 ok := 1
             }
@@ -1257,7 +1374,13 @@ library P384 {
             function nextslope(desc, l) -> ok {
                 let sp := mload(add(desc, 128))
                 if gt(add(sp, 48), mload(add(desc, 160))) { leave }
-                loadslope(l, sp)
+                // λ, 48 bytes big-endian, in limb form (any value below 2^384: limbs below 2^96).
+                let hi := shr(128, mload(sp))
+                let lo := mload(add(sp, 16))
+                mstore(l, and(lo, 0xffffffffffffffffffffffff))
+                mstore(add(l, 32), and(shr(96, lo), 0xffffffffffffffffffffffff))
+                mstore(add(l, 64), or(shr(192, lo), shl(64, and(hi, 0xffffffff))))
+                mstore(add(l, 96), shr(32, hi))
                 mstore(add(desc, 128), add(sp, 48))
                 ok := 1
             }
@@ -1343,6 +1466,7 @@ library P384 {
             case 8 { out0 := ladder(src1, dst, scratch) }
             case 9 { out0 := tladder(src1, dst) }
             case 10 { out0 := ttable(src1, dst, src2, scratch) }
+            case 11 { fmulsub(scratch, dst, src1, src2) }
             case 5 { dbl(dst, scratch) }
             case 6 { out0 := madd(dst, src1, src2, scratch) }
             case 0 { fmul(dst, src1, src2) }
@@ -1404,6 +1528,22 @@ library P384 {
     }
 
     // ------------------------------------------------------------------ memory and encoding
+
+    /// @dev The free memory pointer, saved by the entry points: a verification allocates ~20-40 KB of scratch
+    ///      (tables, digits, temporaries) that nothing outlives, so they release it on return and repeated
+    ///      verifications in one transaction reuse the same (already paid for) memory.
+    function _freeMemoryPointer() private pure returns (uint256 fmp) {
+        assembly ("memory-safe") {
+            fmp := mload(0x40)
+        }
+    }
+
+    /// @dev Releases everything allocated since `fmp` was read; only the entry points call it, after the last use.
+    function _resetFreeMemoryPointer(uint256 fmp) private pure {
+        assembly ("memory-safe") {
+            mstore(0x40, fmp)
+        }
+    }
 
     /// @dev Allocates `size` bytes (a multiple of 32) of memory, not zeroed.
     function _alloc(uint256 size) internal pure returns (uint256 ptr) {

@@ -81,16 +81,17 @@ library Sha384 {
                 for { let i := 0 } lt(i, 16) { i := add(i, 1) } {
                     mstore(add(wp, shl(5, i)), shr(192, mload(add(blk, shl(3, i)))))
                 }
-                // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]. Rotations use x | x << 64 shifted right.
+                // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]. Rotations use x | x << 64 shifted right;
+                // the bits above 63 they leave are dropped by the mask on the sum.
                 for { let p := add(wp, 512) } lt(p, add(wp, 2560)) { p := add(p, 32) } {
                     let x := mload(sub(p, 480)) // W[t-15]
                     let xx := or(x, shl(64, x))
                     // σ0(x) = ROTR1 ^ ROTR8 ^ SHR7
-                    let s0 := xor(and(xor(shr(1, xx), shr(8, xx)), 0xffffffffffffffff), shr(7, x))
+                    let s0 := xor(xor(shr(1, xx), shr(8, xx)), shr(7, x))
                     x := mload(sub(p, 64)) // W[t-2]
                     xx := or(x, shl(64, x))
                     // σ1(x) = ROTR19 ^ ROTR61 ^ SHR6
-                    let s1 := xor(and(xor(shr(19, xx), shr(61, xx)), 0xffffffffffffffff), shr(6, x))
+                    let s1 := xor(xor(shr(19, xx), shr(61, xx)), shr(6, x))
                     mstore(p, and(add(add(s0, s1), add(mload(sub(p, 224)), mload(sub(p, 512)))), 0xffffffffffffffff))
                 }
             }
@@ -108,25 +109,21 @@ library Sha384 {
                 let h := mload(add(st, 224))
                 // 80 rounds, 8 per iteration so that the roles of a..h rotate by renaming instead of six
                 // reassignments per round (FIPS 180-4 §6.4.2 step 3). K[t] is at W[t] + 2560 (see `hash`).
+                // Σ0, Σ1 leave rotation debris above bit 63 unmasked: sums only need their low 64 bits, which the
+                // masks on the two results take. Ch(e,f,g) = g ^ (e & (f ^ g)).
                 for { let wq := wp } lt(wq, add(wp, 2560)) { wq := add(wq, 256) } {
                     {
                         // Round t+0: T1 = h + Σ1(e) + Ch(e,f,g) + K + W; d += T1; h = T1 + Σ0(a) + Maj(a,b,c).
                         let x := or(e, shl(64, e))
                         let t1 :=
                             add(
-                                add(h, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(e, f), and(not(e), g)), add(mload(add(wq, 2560)), mload(wq)))
+                                add(h, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(g, and(e, xor(f, g))), add(mload(add(wq, 2560)), mload(wq)))
                             )
                         d := and(add(d, t1), m)
                         x := or(a, shl(64, a))
                         h := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(a, or(b, c)), and(b, c))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(a, or(b, c)), and(b, c)))),
                             m
                         )
                     }
@@ -135,19 +132,13 @@ library Sha384 {
                         let x := or(d, shl(64, d))
                         let t1 :=
                             add(
-                                add(g, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(d, e), and(not(d), f)), add(mload(add(wq, 2592)), mload(add(wq, 32))))
+                                add(g, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(f, and(d, xor(e, f))), add(mload(add(wq, 2592)), mload(add(wq, 32))))
                             )
                         c := and(add(c, t1), m)
                         x := or(h, shl(64, h))
                         g := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(h, or(a, b)), and(a, b))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(h, or(a, b)), and(a, b)))),
                             m
                         )
                     }
@@ -156,19 +147,13 @@ library Sha384 {
                         let x := or(c, shl(64, c))
                         let t1 :=
                             add(
-                                add(f, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(c, d), and(not(c), e)), add(mload(add(wq, 2624)), mload(add(wq, 64))))
+                                add(f, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(e, and(c, xor(d, e))), add(mload(add(wq, 2624)), mload(add(wq, 64))))
                             )
                         b := and(add(b, t1), m)
                         x := or(g, shl(64, g))
                         f := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(g, or(h, a)), and(h, a))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(g, or(h, a)), and(h, a)))),
                             m
                         )
                     }
@@ -177,19 +162,13 @@ library Sha384 {
                         let x := or(b, shl(64, b))
                         let t1 :=
                             add(
-                                add(e, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(b, c), and(not(b), d)), add(mload(add(wq, 2656)), mload(add(wq, 96))))
+                                add(e, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(d, and(b, xor(c, d))), add(mload(add(wq, 2656)), mload(add(wq, 96))))
                             )
                         a := and(add(a, t1), m)
                         x := or(f, shl(64, f))
                         e := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(f, or(g, h)), and(g, h))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(f, or(g, h)), and(g, h)))),
                             m
                         )
                     }
@@ -198,19 +177,13 @@ library Sha384 {
                         let x := or(a, shl(64, a))
                         let t1 :=
                             add(
-                                add(d, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(a, b), and(not(a), c)), add(mload(add(wq, 2688)), mload(add(wq, 128))))
+                                add(d, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(c, and(a, xor(b, c))), add(mload(add(wq, 2688)), mload(add(wq, 128))))
                             )
                         h := and(add(h, t1), m)
                         x := or(e, shl(64, e))
                         d := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(e, or(f, g)), and(f, g))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(e, or(f, g)), and(f, g)))),
                             m
                         )
                     }
@@ -219,19 +192,13 @@ library Sha384 {
                         let x := or(h, shl(64, h))
                         let t1 :=
                             add(
-                                add(c, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(h, a), and(not(h), b)), add(mload(add(wq, 2720)), mload(add(wq, 160))))
+                                add(c, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(b, and(h, xor(a, b))), add(mload(add(wq, 2720)), mload(add(wq, 160))))
                             )
                         g := and(add(g, t1), m)
                         x := or(d, shl(64, d))
                         c := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(d, or(e, f)), and(e, f))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(d, or(e, f)), and(e, f)))),
                             m
                         )
                     }
@@ -240,19 +207,13 @@ library Sha384 {
                         let x := or(g, shl(64, g))
                         let t1 :=
                             add(
-                                add(b, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(g, h), and(not(g), a)), add(mload(add(wq, 2752)), mload(add(wq, 192))))
+                                add(b, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(a, and(g, xor(h, a))), add(mload(add(wq, 2752)), mload(add(wq, 192))))
                             )
                         f := and(add(f, t1), m)
                         x := or(c, shl(64, c))
                         b := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(c, or(d, e)), and(d, e))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(c, or(d, e)), and(d, e)))),
                             m
                         )
                     }
@@ -261,19 +222,13 @@ library Sha384 {
                         let x := or(f, shl(64, f))
                         let t1 :=
                             add(
-                                add(a, and(xor(xor(shr(14, x), shr(18, x)), shr(41, x)), m)),
-                                add(xor(and(f, g), and(not(f), h)), add(mload(add(wq, 2784)), mload(add(wq, 224))))
+                                add(a, xor(xor(shr(14, x), shr(18, x)), shr(41, x))),
+                                add(xor(h, and(f, xor(g, h))), add(mload(add(wq, 2784)), mload(add(wq, 224))))
                             )
                         e := and(add(e, t1), m)
                         x := or(b, shl(64, b))
                         a := and(
-                            add(
-                                t1,
-                                add(
-                                    and(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), m),
-                                    or(and(b, or(c, d)), and(c, d))
-                                )
-                            ),
+                            add(t1, add(xor(xor(shr(28, x), shr(34, x)), shr(39, x)), or(and(b, or(c, d)), and(c, d)))),
                             m
                         )
                     }
