@@ -10,9 +10,10 @@ import {NitroDocument, NitroDocumentParts, DocSlice} from "./lib/NitroDocument.s
 ///         PCR allowlist, which belongs to the caller (`LCPClient` compares PCR0/1/2/8 with its own policy).
 ///         Verified CA certificates are cached (see `CertManager`), so a document whose chain is cached costs
 ///         one leaf verification (or none, when the leaf is cached too) plus the COSE signature.
-///         Gas: each P-384 signature costs ~5.8M plain, ~4.2M with a hint, ~2.3M with a trace (+ ~15.7 KB calldata),
-///         and SHA-384 ~300 gas per byte, so a cold chain (five signatures) does not fit one 16,777,216-gas
-///         transaction: cache the CAs first with `verifyCACert*` (one transaction each), then verify the document.
+///         Gas: each P-384 signature costs ~5.7M plain, ~4.1M with a hint, ~2.3M with a trace (+ ~15.7 KB calldata),
+///         plus SHA-384 of the signed bytes. A cold chain (five signatures) fits one 16,777,216-gas transaction only
+///         with traces (~16M with calldata); otherwise cache the CAs first with `verifyCACert*` (one transaction
+///         each), then verify the document.
 /// @dev Checks, cheapest first: COSE_Sign1 shape and payload syntax (`NitroDocument`), freshness, debug mode,
 ///      the certificate chain from the pinned anchor down to the leaf, then the COSE ES384 signature over the
 ///      Sig_structure rebuilt from the document's own bytes. High-S signatures are valid (AWS emits them).
