@@ -11,7 +11,7 @@ struct CachedCert {
     bytes32 parent;
     /// keccak256 of the subject Name TLV (a child's issuer must equal it).
     bytes32 subjectHash;
-    /// keccak256(keccak256(issuer Name TLV), keccak256(serialNumber content)): the revocation list key.
+    /// keccak256(keccak256(issuer Name TLV), keccak256(serial number magnitude)): the revocation list key.
     bytes32 revocationKey;
     uint64 notBefore;
     uint64 notAfter;
@@ -185,7 +185,8 @@ contract CertManager {
 
     /// @notice The revocation-list key of a certificate: keccak256(keccak256(issuer), keccak256(serialNumber)).
     /// @param issuer The issuer Name as DER (the whole SEQUENCE TLV, byte for byte as in the certificate).
-    /// @param serialNumber The serialNumber INTEGER content bytes as encoded (with a leading 0x00 if present).
+    /// @param serialNumber The serial number's magnitude, big-endian, without a DER sign byte (e.g. the root's
+    ///        `f93175681b90afe11d46ccb4e4e7f856`, as `openssl x509 -serial` prints it).
     function revocationKey(bytes calldata issuer, bytes calldata serialNumber) public pure returns (bytes32) {
         return keccak256(abi.encode(keccak256(issuer), keccak256(serialNumber)));
     }

@@ -141,6 +141,15 @@ contract CertManagerTest is ChainFixture {
         verifier.verifyAttestation(doc, 600, false);
     }
 
+    function testRevokeBySerialAsOpensslPrintsIt() public {
+        // The AWS root's serial as `openssl x509 -serial` prints it (DER content is 00 f9 31 ...: sign byte dropped).
+        (bytes memory issuer,) = _issuerSerial(0);
+        verifier.setRevoked(issuer, hex"f93175681b90afe11d46ccb4e4e7f856", true);
+        bytes32 key = verifier.revocationKey(issuer, hex"f93175681b90afe11d46ccb4e4e7f856");
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertRevoked.selector, 0, key));
+        verifier.verifyCACert(certs[0], bytes32(0));
+    }
+
     function testOnlyOwnerRevokes() public {
         (bytes memory issuer, bytes memory serial) = _issuerSerial(2);
         vm.prank(address(0xbad));

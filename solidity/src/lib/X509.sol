@@ -9,7 +9,7 @@ struct X509Certificate {
     /// The whole TBSCertificate TLV: the signed bytes, and (keccak256) the cache key.
     uint256 tbsStart;
     uint256 tbsEnd;
-    /// serialNumber INTEGER content bytes (as encoded, sign byte included).
+    /// serialNumber magnitude: the INTEGER content without a leading 0x00 sign byte (as the Rust reference keys it).
     uint256 serialStart;
     uint256 serialEnd;
     /// issuer and subject Name TLVs (raw bytes, compared byte for byte).
@@ -142,7 +142,7 @@ library X509 {
         Asn1Node memory serial = data.next(version, tbs);
         uint256 serialValue = data.checkUnsignedInteger(serial, MAX_SERIAL_BYTES);
         if (serialValue == serial.end) revert X509BadField("serialNumber");
-        c.serialStart = serial.start;
+        c.serialStart = serialValue; // the magnitude: a DER sign byte 0x00 is not part of the number
         c.serialEnd = serial.end;
 
         Asn1Node memory sigAlg = data.next(serial, tbs);
