@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {NitroFixtures} from "./utils/NitroFixtures.sol";
 import {ParserHarness} from "./harness/ParserHarness.sol";
 import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
+import {deployVerifier} from "./utils/DeployVerifier.sol";
 import {CertManager, CachedCert} from "../src/CertManager.sol";
 import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
 import {CborDecode} from "../src/lib/CborDecode.sol";
@@ -22,7 +23,7 @@ contract NitroAttestationVerifierTest is NitroFixtures {
     uint256 internal constant MAX_AGE = 600;
 
     function setUp() public {
-        verifier = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+        verifier = deployVerifier(AWS_ROOT_SHA256, address(this));
         h = new ParserHarness();
     }
 
@@ -166,7 +167,7 @@ contract NitroAttestationVerifierTest is NitroFixtures {
 
     function testRejectsOtherTrustAnchor() public {
         vm.pauseGasMetering();
-        NitroAttestationVerifier other = new NitroAttestationVerifier(keccak256("not the root"), address(this));
+        NitroAttestationVerifier other = deployVerifier(keccak256("not the root"), address(this));
         bytes memory doc = _load(EVERVAULT);
         vm.warp(EVERVAULT_TS_MS / 1000);
         vm.expectRevert(
@@ -220,7 +221,7 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         string[3] memory paths = [EVERVAULT, MARLIN, AUTOMATA];
         uint64[3] memory ts = [EVERVAULT_TS_MS, MARLIN_TS_MS, AUTOMATA_TS_MS];
         for (uint256 i = 0; i < 3; ++i) {
-            NitroAttestationVerifier fresh = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+            NitroAttestationVerifier fresh = deployVerifier(AWS_ROOT_SHA256, address(this));
             _warpTo(ts[i]);
             VerifiedAttestation memory a =
                 fresh.verifyAttestationWithHints(_load(paths[i]), MAX_AGE, true, _proofs(names[i], 5, "_trace"));
@@ -252,7 +253,7 @@ contract NitroAttestationVerifierTest is NitroFixtures {
         string[3] memory paths = [EVERVAULT, MARLIN, AUTOMATA];
         uint64[3] memory ts = [EVERVAULT_TS_MS, MARLIN_TS_MS, AUTOMATA_TS_MS];
         for (uint256 i = 0; i < 3; ++i) {
-            NitroAttestationVerifier fresh = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+            NitroAttestationVerifier fresh = deployVerifier(AWS_ROOT_SHA256, address(this));
             _warpTo(ts[i]);
             VerifiedAttestation memory a =
                 fresh.verifyAttestationWithHints(_load(paths[i]), MAX_AGE, true, _hints(names[i], 5));

@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {Test} from "./utils/Test.sol";
 import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
+import {deployVerifier} from "./utils/DeployVerifier.sol";
 import {CertManager} from "../src/CertManager.sol";
 import {X509} from "../src/lib/X509.sol";
 import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
@@ -18,7 +19,7 @@ contract SimChainTest is Test {
     function setUp() public {
         vm.pauseGasMetering();
         string memory json = _json();
-        verifier = new NitroAttestationVerifier(vm.parseJsonBytes32(json, ".root_sha256"), address(this));
+        verifier = deployVerifier(vm.parseJsonBytes32(json, ".root_sha256"), address(this));
         vm.warp(vm.parseJsonUint(json, ".doc_time"));
     }
 

@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {NitroFixtures} from "./NitroFixtures.sol";
 import {ParserHarness} from "../harness/ParserHarness.sol";
 import {NitroAttestationVerifier} from "../../src/NitroAttestationVerifier.sol";
+import {deployVerifier} from "./DeployVerifier.sol";
 
 /// @notice A verifier plus one real document split into its chain (root … leaf), and helpers to cache a prefix
 ///         of the chain as separate steps.
@@ -15,7 +16,7 @@ abstract contract ChainFixture is NitroFixtures {
     bytes32[] internal hashes; // keccak256(TBS) of each, filled as they are cached
 
     function _useDocument(string memory path, uint64 timestampMs) internal {
-        verifier = new NitroAttestationVerifier(AWS_ROOT_SHA256, address(this));
+        verifier = deployVerifier(AWS_ROOT_SHA256, address(this));
         h = new ParserHarness();
         doc = _load(path);
         ParserHarness.DocView memory v = h.parseDocument(doc);
