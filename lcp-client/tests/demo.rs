@@ -71,6 +71,30 @@ fn demo_json_reports_every_check() {
     )
     .unwrap();
     assert_eq!(public_key.len(), 65);
+
+    // The light client reached the real finalized execution block of the bundled Capella data.
+    let finalized = &report["light_client"]["finalized"];
+    assert_eq!(finalized["slot"], 7_109_344_u64);
+    assert_eq!(finalized["execution"]["block_number"], 17_923_026_u64);
+    assert_eq!(
+        finalized["execution"]["block_hash"],
+        "0xbc8499537876e5406c7a65e25f99063f1cd85a17014a3aa5ade38271b1fbf64f"
+    );
+    assert_eq!(report["light_client"]["applied"], 8);
+
+    // SPV on block 21925176: recomputed hash, all receipts, the deposit contract's storage slot.
+    let spv = &report["spv"];
+    assert_eq!(
+        spv["header"]["hash"],
+        "0x92dabfa3f61ff1c349d12f5fd0dd4c99760a0a41b77dee8f0a80f83efdcb307a"
+    );
+    assert_eq!(spv["receipts"]["count"], 202);
+    assert_eq!(
+        spv["receipts"]["receipt"]["logs"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(spv["account"]["exists"], true);
+    assert_eq!(spv["account"]["storage"].as_array().unwrap().len(), 1);
 }
 
 #[test]

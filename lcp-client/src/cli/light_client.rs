@@ -111,7 +111,7 @@ fn chain_spec(args: &VerifyArgs) -> anyhow::Result<ChainSpec> {
     Ok(spec)
 }
 
-fn verify(args: &VerifyArgs) -> anyhow::Result<Report> {
+pub(crate) fn verify(args: &VerifyArgs) -> anyhow::Result<Report> {
     let spec = chain_spec(args)?;
     let current_slot = match args.current_slot {
         Some(slot) => slot,

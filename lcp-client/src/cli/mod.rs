@@ -3,6 +3,7 @@
 
 pub mod attestation;
 pub mod demo;
+mod demo_chain;
 pub mod input;
 pub mod light_client;
 pub mod output;

@@ -84,7 +84,7 @@ fn quantity(value: U256) -> String {
     format!("{value:#x}")
 }
 
-fn proof(args: &ProofArgs) -> anyhow::Result<Report> {
+pub(crate) fn proof(args: &ProofArgs) -> anyhow::Result<Report> {
     let value = read_json(&args.proof)?;
     let response = AccountProof::from_rpc_json(&value)
         .with_context(|| format!("{}: not an eth_getProof response", args.proof.display()))?;
@@ -156,7 +156,7 @@ fn receipt_json(receipt: &Receipt) -> Value {
     object
 }
 
-fn receipts(args: &ReceiptsArgs) -> anyhow::Result<Report> {
+pub(crate) fn receipts(args: &ReceiptsArgs) -> anyhow::Result<Report> {
     let value = read_json(&args.receipts)?;
     let receipts = BlockReceipts::from_rpc_json(&value).with_context(|| {
         format!(
@@ -204,7 +204,7 @@ fn receipts(args: &ReceiptsArgs) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-fn header(args: &HeaderArgs) -> anyhow::Result<Report> {
+pub(crate) fn header(args: &HeaderArgs) -> anyhow::Result<Report> {
     let value = read_json(&args.block)?;
     let sealed = SealedExecutionHeader::from_rpc_json(&value)
         .with_context(|| format!("{}: block header", args.block.display()))?;
