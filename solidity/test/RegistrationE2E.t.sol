@@ -307,7 +307,11 @@ contract RegistrationE2ERegisterGasTest is RegistrationE2EBase {
     }
 
     function testGasRegisterNewLeaf() public {
-        address key = _register();
+        vm.pauseGasMetering();
+        bytes memory document = vm.parseJsonBytes(reg, ".document");
+        vm.resumeGasMetering();
+        vm.prank(operator);
+        address key = client.registerEnclaveKey(document);
         _recordGas("register_new_leaf");
         assertEq(key, vm.parseJsonAddress(reg, ".key_address"), "registered");
     }
@@ -367,5 +371,83 @@ contract RegistrationE2EClaimGasTest is RegistrationE2EBase {
         ILCPMessages.StorageClaim memory c = client.verifyStorage(m, s);
         _recordGas("verify_storage");
         assertEq(c.value, vm.parseJsonBytes32(_file("storage_claim.json"), ".fields.value"), "claim value");
+    }
+}
+
+/// @notice Registration through `registerEnclaveKeyWithProofs` with P-384 traces for the golden document
+///         (`test/data/registration_proofs.json`, `gen_registration_proofs.py`): the proof-taking path of the
+///         interface, end to end, cold in ONE transaction and with the CAs cached.
+contract RegistrationE2EProofsTest is RegistrationE2EBase {
+    bytes internal document;
+    bytes[] internal traces;
+
+    function setUp() public {
+        vm.pauseGasMetering();
+        _deploy();
+        document = vm.parseJsonBytes(reg, ".document");
+        string memory p = vm.readFile("test/data/registration_proofs.json");
+        assertEq(vm.parseJsonBytes32(p, ".document_sha256"), sha256(document), "proofs are for the committed document");
+        bytes[] memory t = vm.parseJsonBytesArray(p, ".traces");
+        assertEq(t.length, cabundle.length + 2, "one proof per certificate + COSE");
+        for (uint256 i = 0; i < t.length; ++i) {
+            traces.push(t[i]);
+        }
+        vm.resumeGasMetering();
+    }
+
+    function _registerWithProofs(bytes[] memory proofs) internal returns (address key) {
+        vm.pauseGasMetering();
+        bytes memory doc = document;
+        vm.resumeGasMetering();
+        vm.prank(operator);
+        key = client.registerEnclaveKeyWithProofs(doc, proofs);
+    }
+
+    /// Nothing cached: root, three CAs, leaf and COSE verified and cached by one call.
+    function testGasRegisterColdOneTxTraced() public {
+        vm.pauseGasMetering();
+        bytes[] memory proofs = traces;
+        vm.resumeGasMetering();
+        address key = _registerWithProofs(proofs);
+        _recordGas("register_cold_one_tx_traced");
+        assertEq(key, vm.parseJsonAddress(reg, ".key_address"), "registered");
+        (, uint64 expiry,) = client.enclaveKey(key);
+        assertEq(expiry, leafNotAfter, "expiry = leaf notAfter");
+    }
+
+    /// CAs cached by earlier calls: only the leaf and COSE proofs matter (the others may be empty).
+    function testGasRegisterNewLeafTraced() public {
+        vm.pauseGasMetering();
+        _cacheCAs(cabundle.length);
+        bytes[] memory proofs = new bytes[](traces.length);
+        proofs[cabundle.length] = traces[cabundle.length];
+        proofs[cabundle.length + 1] = traces[cabundle.length + 1];
+        vm.resumeGasMetering();
+        address key = _registerWithProofs(proofs);
+        _recordGas("register_new_leaf_traced");
+        assertEq(key, vm.parseJsonAddress(reg, ".key_address"), "registered");
+    }
+
+    /// A corrupted COSE trace makes the signature check fail; nothing is registered.
+    function testCorruptedProofIsRefused() public {
+        vm.pauseGasMetering();
+        _cacheCAs(cabundle.length);
+        bytes[] memory proofs = traces;
+        bytes memory cose = proofs[cabundle.length + 1];
+        cose[cose.length - 1] ^= 0x01;
+        bytes memory doc = document;
+        vm.prank(operator);
+        vm.expectRevert(NitroAttestationVerifier.NitroSignatureInvalid.selector);
+        client.registerEnclaveKeyWithProofs(doc, proofs);
+        assertEq(client.enclaveKeys().length, 0, "no key registered");
+    }
+
+    /// A proof list of the wrong length is refused by the verifier with its count.
+    function testWrongProofCountIsRefused() public {
+        vm.pauseGasMetering();
+        bytes memory doc = document;
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(NitroAttestationVerifier.NitroBadHints.selector, 1, cabundle.length + 2));
+        client.registerEnclaveKeyWithProofs(doc, new bytes[](1));
     }
 }
