@@ -263,19 +263,41 @@ contract LCPClient is ILCPClient {
 
     /// @notice Registers (or refreshes) the enclave key an attestation document binds.
     /// @dev Checks: the document verifies (chain, signature, freshness ≤ `maxAttestationAge`, debug PCR0
-    ///      refused) via `attestationVerifier`; measurement allowlisted; `public_key` is a 65-byte
-    ///      uncompressed secp256k1 point whose address `user_data` names; `user_data` version 1 with this
-    ///      client's network-config hash; the operator is allowed and is `msg.sender`; the key was not
-    ///      revoked and, if already registered, by the same operator.
-    ///      Expiry = min(now + keyTtl, leaf certificate notAfter).
-    ///      Does NOT check: that the point is on the curve (a bogus point has no private key, so it can
-    ///      never sign; its address is as inert as any unused address), or the document's `nonce`.
+    ///      refused) via `attestationVerifier`; then everything `_registerAttested` checks.
+    ///      The CA chain should be cached in the verifier beforehand (`verifyCACert` per CA, each its own
+    ///      transaction): a cold chain does not fit one transaction without proofs.
     /// @param document The COSE_Sign1 attestation document.
     /// @return key The registered key's address.
     function registerEnclaveKey(bytes calldata document) external returns (address key) {
         if (_config.frozen) revert ClientFrozen();
-        VerifiedAttestation memory att = attestationVerifier.verifyAttestation(document, maxAttestationAge, false);
+        return _registerAttested(attestationVerifier.verifyAttestation(document, maxAttestationAge, false));
+    }
 
+    /// @notice `registerEnclaveKey` with off-chain proofs for the verifier's P-384 checks
+    ///         (`INitroAttestationVerifier.verifyAttestationWithHints`): same checks, less gas. A wrong proof
+    ///         only makes verification fail.
+    /// @param document The COSE_Sign1 attestation document.
+    /// @param proofs Empty, or one entry per chain certificate then one for the COSE signature (see the interface).
+    /// @return key The registered key's address.
+    function registerEnclaveKeyWithProofs(bytes calldata document, bytes[] calldata proofs)
+        external
+        returns (address key)
+    {
+        if (_config.frozen) revert ClientFrozen();
+        return
+            _registerAttested(
+                attestationVerifier.verifyAttestationWithHints(document, maxAttestationAge, false, proofs)
+            );
+    }
+
+    /// @dev The one registration path behind both entry points, given a verified attestation. Checks:
+    ///      measurement allowlisted; `public_key` is a 65-byte uncompressed secp256k1 point whose address
+    ///      `user_data` names; `user_data` version 1 with this client's network-config hash; the operator is
+    ///      allowed and is `msg.sender`; the key was not revoked and, if already registered, by the same operator.
+    ///      Expiry = min(now + keyTtl, leaf certificate notAfter), which must be after now.
+    ///      Does NOT check: that the point is on the curve (a bogus point has no private key, so it can
+    ///      never sign; its address is as inert as any unused address), or the document's `nonce`.
+    function _registerAttested(VerifiedAttestation memory att) internal returns (address key) {
         bytes32 measurement = computeMeasurement(att.pcr0, att.pcr1, att.pcr2, att.pcr8);
         if (!isMeasurementAllowed[measurement]) revert MeasurementNotAllowed(measurement);
 

@@ -54,6 +54,7 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
     ///      replay (a caller that needs uniqueness must use the nonce or `user_data`).
     function verifyAttestation(bytes calldata document, uint256 maxAgeSeconds, bool allowDebug)
         external
+        override
         returns (VerifiedAttestation memory attestation)
     {
         return _verifyAttestation(document, maxAgeSeconds, allowDebug, new bytes[](0));
@@ -72,7 +73,7 @@ contract NitroAttestationVerifier is INitroAttestationVerifier, CertManager {
         uint256 maxAgeSeconds,
         bool allowDebug,
         bytes[] calldata hints
-    ) external returns (VerifiedAttestation memory attestation) {
+    ) external override returns (VerifiedAttestation memory attestation) {
         return _verifyAttestation(document, maxAgeSeconds, allowDebug, hints);
     }
 

@@ -499,6 +499,9 @@ contract LCPClientTest is LCPClientFixture {
         vm.prank(address(0x77));
         vm.expectRevert(LCPClient.ClientFrozen.selector);
         client.registerEnclaveKey(hex"00");
+        vm.prank(address(0x77));
+        vm.expectRevert(LCPClient.ClientFrozen.selector);
+        client.registerEnclaveKeyWithProofs(hex"00", new bytes[](0));
     }
 
     function testMisbehaviourNeedsAConflict() public {

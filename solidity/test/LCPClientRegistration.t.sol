@@ -115,6 +115,39 @@ contract LCPClientRegistrationTest is LCPClientFixture {
         assertEq(verifier.lastDocumentHash(), keccak256(hex"d28443a10126a0"), "document passed through");
     }
 
+    /// The proof-taking entry point forwards document, policy and proofs, then runs the same registration path.
+    function testRegisterWithProofsForwardsProofsAndRegisters() public {
+        client.setOperator(NEW_OPERATOR, true);
+        vm.warp(T0 + 1 hours);
+        bytes[] memory proofs = new bytes[](3);
+        proofs[1] = hex"01";
+        proofs[2] = hex"0203";
+        verifier.setNext(_attestation(NEW_KEY, NEW_OPERATOR));
+        vm.prank(NEW_OPERATOR);
+        address key = client.registerEnclaveKeyWithProofs(hex"d28443a10126a0", proofs);
+        assertEq(key, vm.addr(NEW_KEY), "key address from public key");
+        (address operator, uint64 expiry,) = client.enclaveKey(key);
+        assertEq(operator, NEW_OPERATOR, "operator");
+        assertEq(expiry, LEAF_NOT_AFTER, "expiry capped by leaf");
+        assertEq(verifier.lastMaxAge(), MAX_AGE, "max age");
+        assertFalse(verifier.lastAllowDebug(), "debug");
+        assertEq(verifier.lastDocumentHash(), keccak256(hex"d28443a10126a0"), "document passed through");
+        assertEq(verifier.lastProofsHash(), keccak256(abi.encode(proofs)), "proofs passed through");
+    }
+
+    /// Both entry points share one path: the same binding failure gives the same error through either.
+    function testRegisterWithProofsRunsTheSameChecks() public {
+        VerifiedAttestation memory a = _attestation(NEW_KEY, NEW_OPERATOR);
+        verifier.setNext(a);
+        vm.prank(NEW_OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.OperatorNotAllowed.selector, NEW_OPERATOR));
+        client.registerEnclaveKeyWithProofs(hex"d28443a10126a0", new bytes[](0));
+        client.setOperator(NEW_OPERATOR, true);
+        vm.prank(address(0xbad));
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.NotOperator.selector, address(0xbad), NEW_OPERATOR));
+        client.registerEnclaveKeyWithProofs(hex"d28443a10126a0", new bytes[](0));
+    }
+
     function testRegisterExpiryIsTtlWhenShorter() public {
         client.setOperator(NEW_OPERATOR, true);
         client.setKeyPolicy(1 hours, MAX_AGE);

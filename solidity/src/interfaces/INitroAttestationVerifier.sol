@@ -31,4 +31,20 @@ interface INitroAttestationVerifier {
     function verifyAttestation(bytes calldata document, uint256 maxAgeSeconds, bool allowDebug)
         external
         returns (VerifiedAttestation memory attestation);
+
+    /// @notice `verifyAttestation` with off-chain proofs for the P-384 signature checks (each a hint, or a hint
+    ///         followed by the ladder's slopes). A wrong proof can only make verification fail, never pass.
+    /// @param document Untagged or tagged COSE_Sign1 bytes.
+    /// @param maxAgeSeconds The document's timestamp may be at most this old.
+    /// @param allowDebug Accept an all-zero PCR0 (debug-mode enclave); production callers pass false.
+    /// @param proofs Empty (no proofs), or `cabundle.length + 2` entries: one per certificate of the chain
+    ///        (`cabundle[0]` first, the leaf at `cabundle.length`), then the COSE signature; an empty entry
+    ///        means "no proof" for that signature.
+    /// @return attestation The verified fields; reverts with a typed error on any failed check.
+    function verifyAttestationWithHints(
+        bytes calldata document,
+        uint256 maxAgeSeconds,
+        bool allowDebug,
+        bytes[] calldata proofs
+    ) external returns (VerifiedAttestation memory attestation);
 }

@@ -15,6 +15,8 @@ contract AttestationVerifierDouble is INitroAttestationVerifier {
     bytes32 public lastDocumentHash;
     uint256 public lastMaxAge;
     bool public lastAllowDebug;
+    /// keccak256(abi.encode(proofs)) of the last `verifyAttestationWithHints` call; zero after `verifyAttestation`.
+    bytes32 public lastProofsHash;
 
     function setNext(VerifiedAttestation memory attestation) external {
         _next = attestation;
@@ -32,6 +34,21 @@ contract AttestationVerifierDouble is INitroAttestationVerifier {
         lastDocumentHash = keccak256(document);
         lastMaxAge = maxAgeSeconds;
         lastAllowDebug = allowDebug;
+        lastProofsHash = bytes32(0);
+        return _next;
+    }
+
+    function verifyAttestationWithHints(
+        bytes calldata document,
+        uint256 maxAgeSeconds,
+        bool allowDebug,
+        bytes[] calldata proofs
+    ) external returns (VerifiedAttestation memory) {
+        if (rejectAll) revert DocumentRejected();
+        lastDocumentHash = keccak256(document);
+        lastMaxAge = maxAgeSeconds;
+        lastAllowDebug = allowDebug;
+        lastProofsHash = keccak256(abi.encode(proofs));
         return _next;
     }
 }
