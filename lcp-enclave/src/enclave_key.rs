@@ -2,9 +2,9 @@
 //! randomness at start-up, never exported, bound to the measurement by an attestation document
 //! whose `public_key` is the key and whose `user_data` is the [`UserData`].
 
-use attestation_verifier::message::binding::UserData;
 use crate::nsm::{AttestationRequest, Nsm, NsmError};
 use alloy_primitives::{Address, B256, keccak256};
+use attestation_verifier::message::binding::UserData;
 use k256::ecdsa::{SigningKey, VerifyingKey};
 
 /// Attempts at drawing a valid scalar: a 32-byte string is ≥ n or zero with probability ≈ 2^-128,

@@ -11,11 +11,11 @@ use super::output::{Report, finish, hex0x};
 use alloy_primitives::{B256, keccak256};
 use anyhow::{Context, bail, ensure};
 use attestation_verifier::error::NitroError;
+use attestation_verifier::message::binding::UserData;
 use attestation_verifier::nitro::{
     self, PcrPolicy, TrustAnchor, VerificationOptions, VerifiedDocument,
 };
 use attestation_verifier::time::UnixSeconds;
-use attestation_verifier::message::binding::UserData;
 use lcp_enclave::enclave_key::{EnclaveKey, address_of};
 use lcp_enclave::nsm::Nsm;
 use lcp_enclave::nsm::simulated::{Clock, SimulatedNsm};
