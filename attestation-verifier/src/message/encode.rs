@@ -357,10 +357,10 @@ mod tests {
             })
         );
         let mut m = msg.clone();
-        m[1] = 6;
+        m[1] = 7;
         assert_eq!(
             Header::decode(&m, DOMAIN),
-            Err(Error::UnknownMessageType { got: 6 })
+            Err(Error::UnknownMessageType { got: 7 })
         );
         m[1] = 0;
         assert_eq!(
