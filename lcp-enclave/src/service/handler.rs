@@ -37,9 +37,14 @@ use attestation_verifier::message::encode::{Body, Domain, encode_message, signin
 use attestation_verifier::message::merkle;
 use attestation_verifier::message::{BatchClaims, UpdateState};
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// The slot the enclave validates updates at: it has no clock (see the module doc).
 pub const ENCLAVE_CURRENT_SLOT: u64 = u64::MAX;
+
+/// States whose id the enclave remembers (see [`Enclave`]'s `state_ids`).
+pub const STATE_ID_CACHE_ENTRIES: usize = 64;
 
 /// The code version reported by `Info`.
 pub const CODE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -62,6 +67,11 @@ pub struct Enclave {
     nsm: Box<dyn Nsm>,
     config: EnclaveConfig,
     network_config_hash: B256,
+    /// Memo of `state_id` by the exact store bytes: hashing two sync committees dominates a
+    /// claim request, and relayers send the same state many times. The id is a pure function of
+    /// the bytes (and the fixed network config), so a hit returns exactly what recomputing would;
+    /// the bytes are still decoded on every request. Bounded; cleared when full.
+    state_ids: Mutex<HashMap<Bytes, B256>>,
 }
 
 impl core::fmt::Debug for Enclave {
@@ -87,6 +97,7 @@ impl Enclave {
             nsm,
             config,
             network_config_hash,
+            state_ids: Mutex::new(HashMap::new()),
         })
     }
 
@@ -188,7 +199,24 @@ impl Enclave {
             .ok_or(ServiceError::UnknownStoreFork { index })?;
         let store = LightClientStore::<P>::from_ssz(fork, &state.store)
             .map_err(ServiceError::ClientState)?;
-        let computed = self.state_id(&store)?;
+        let remembered = self
+            .state_ids
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(&state.store).copied());
+        let computed = match remembered {
+            Some(id) => id,
+            None => {
+                let id = self.state_id(&store)?;
+                if let Ok(mut memo) = self.state_ids.lock() {
+                    if memo.len() >= STATE_ID_CACHE_ENTRIES {
+                        memo.clear();
+                    }
+                    memo.insert(state.store.clone(), id);
+                }
+                id
+            }
+        };
         if computed != named {
             return Err(ServiceError::StateIdMismatch { named, computed });
         }

@@ -308,3 +308,37 @@ pub async fn serve_connection(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_parse_and_tcp_is_loopback_only() {
+        assert_eq!(
+            "tcp:127.0.0.1:7000".parse(),
+            Ok(ListenAddr::Tcp("127.0.0.1:7000".parse().unwrap()))
+        );
+        assert_eq!(
+            "tcp:[::1]:7000".parse(),
+            Ok(ListenAddr::Tcp("[::1]:7000".parse().unwrap()))
+        );
+        assert_eq!("vsock:5000".parse(), Ok(ListenAddr::Vsock(5000)));
+        assert_eq!(
+            "tcp:0.0.0.0:7000".parse::<ListenAddr>(),
+            Err(ListenAddrError::NotLoopback)
+        );
+        assert_eq!(
+            "tcp:localhost".parse::<ListenAddr>(),
+            Err(ListenAddrError::MalformedTcp)
+        );
+        assert_eq!(
+            "vsock:-1".parse::<ListenAddr>(),
+            Err(ListenAddrError::MalformedPort)
+        );
+        assert_eq!(
+            "unix:/tmp/x".parse::<ListenAddr>(),
+            Err(ListenAddrError::UnknownScheme)
+        );
+    }
+}

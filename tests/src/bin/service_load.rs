@@ -184,6 +184,38 @@ fn main() {
         client_state.store.len()
     );
 
+    // Where one request's time goes, in process (no TCP), 500 rounds each.
+    let rounds = 500u32;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let _: Request = serde_json::from_slice(&single).unwrap();
+    }
+    let parse = t.elapsed() / rounds;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let decoded =
+            LightClientStore::<Mainnet>::from_ssz(Fork::Capella, &client_state.store).unwrap();
+        assert_eq!(state_id(network, &decoded).unwrap(), id);
+    }
+    let state = t.elapsed() / rounds;
+    let response = {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        call(&mut stream, &single)
+    };
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let _: Value = serde_json::from_slice(&response).unwrap();
+    }
+    let response_parse = t.elapsed() / rounds;
+    println!(
+        "per request, in process: JSON decode of the request {:.3} ms, store decode + state_id {:.3} ms; \
+         response {} bytes (client-side JSON decode {:.3} ms)",
+        parse.as_secs_f64() * 1e3,
+        state.as_secs_f64() * 1e3,
+        response.len(),
+        response_parse.as_secs_f64() * 1e3,
+    );
+
     // Warm up.
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_nodelay(true).unwrap();
@@ -233,7 +265,7 @@ fn main() {
     );
 
     // 3. Batches.
-    for items in [256usize, 1024] {
+    for items in [256usize, 512] {
         let payload = serde_json::to_vec(&request(items, true)).unwrap();
         let rounds = 5;
         let mut latencies = Vec::new();
