@@ -807,3 +807,169 @@ fn many_concurrent_clients_get_correct_independent_answers() {
     }
     assert_eq!(served, 20);
 }
+
+/// A Capella store whose finalized execution header carries block 21925176's fields.
+///
+/// NOT a light-client state: no bootstrap or update reaches this block in the fixtures (see
+/// NOTES-enclave-service.md for the data that would). It exercises the enclave's storage, account
+/// and receipt-log paths on real proofs, and shows the other half of the design: the enclave signs
+/// claims for any state whose id matches, and the destination chain accepts them only for a block
+/// it stored through a verified `UpdateState` — which this state never gets.
+fn unlinked_store_at_block_21925176(network: B256) -> (ClientState, B256, Value) {
+    use lcp_enclave::light_client::config::Fork;
+    use lcp_enclave::light_client::containers::{LcExecution, LightClientHeader};
+    use lcp_enclave::light_client::sync::LightClientStore;
+    let block = json("mainnet/execution/block_21925176/block.json");
+    let block = block.get("result").cloned().unwrap_or(block);
+    let quantity =
+        |v: &Value| u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    let hash = |v: &Value| v.as_str().unwrap().parse::<B256>().unwrap();
+    let mut header = LightClientHeader::empty(Fork::Capella.layout());
+    let LcExecution::Capella(e) = &mut header.execution else {
+        panic!("capella layout")
+    };
+    e.block_number = quantity(&block["number"]);
+    e.block_hash = hash(&block["hash"]);
+    e.state_root = hash(&block["stateRoot"]);
+    e.receipts_root = hash(&block["receiptsRoot"]);
+    e.timestamp = quantity(&block["timestamp"]);
+    let store = LightClientStore::<Mainnet> {
+        fork: Fork::Capella,
+        finalized_header: header.clone(),
+        current_sync_committee: Default::default(),
+        next_sync_committee: Default::default(),
+        best_valid_update: None,
+        optimistic_header: header,
+        previous_max_active_participants: 0,
+        current_max_active_participants: 0,
+    };
+    let id = lcp_enclave::state_id::state_id(network, &store).unwrap();
+    (
+        ClientState {
+            network_config_hash: network,
+            store: Bytes::from(store.to_ssz().unwrap()),
+        },
+        id,
+        block,
+    )
+}
+
+#[test]
+fn storage_account_and_receipt_log_paths_sign_what_the_proofs_prove() {
+    use attestation_verifier::message::{AccountClaim, ReceiptLogClaim, StorageClaim};
+    use lcp_enclave::spv::BlockReceipts;
+    let synced = synced();
+    let (state, id, block) = unlinked_store_at_block_21925176(synced.server.network_config_hash);
+    let block_hash: B256 = block["hash"].as_str().unwrap().parse().unwrap();
+    let receipts_root: B256 = block["receiptsRoot"].as_str().unwrap().parse().unwrap();
+    let proof = json("mainnet/execution/block_21925176/proof.json");
+    let rpc = proof
+        .get("result")
+        .cloned()
+        .unwrap_or_else(|| proof.clone());
+    let receipts_json = json("mainnet/execution/block_21925176/receipts.json");
+    let receipts = BlockReceipts::from_rpc_json(&receipts_json).unwrap();
+    let receipts_list = receipts_json
+        .get("result")
+        .cloned()
+        .unwrap_or(receipts_json);
+    // The first receipt with a log.
+    let (index, log) = receipts_list
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| {
+            r["logs"]
+                .as_array()
+                .unwrap()
+                .first()
+                .map(|l| (i, l.clone()))
+        })
+        .unwrap();
+    let receipt_proof = receipts
+        .check_root(receipts_root, Some(index as u64))
+        .unwrap()
+        .unwrap();
+    let mut conn = Conn::open(&synced.server);
+    let Response::Claims { messages } = conn
+        .call(&Request::Verify {
+            state_id: id,
+            client_state: state,
+            block_hash,
+            claims: vec![
+                ClaimItem::Storage {
+                    proof: proof.clone(),
+                },
+                ClaimItem::Account { proof },
+                ClaimItem::ReceiptLog {
+                    transaction_index: index as u64,
+                    receipt: receipt_proof.receipt.clone(),
+                    proof: receipt_proof.nodes.clone(),
+                    log_index: 0,
+                },
+            ],
+            batch: false,
+        })
+        .unwrap()
+    else {
+        panic!("expected Claims")
+    };
+    assert_eq!(messages.len(), 3);
+    for signed in &messages {
+        assert_eq!(signer(signed), synced.key);
+    }
+    let storage: StorageClaim = decode_message(DOMAIN, &messages[0].message).unwrap();
+    let slot = &rpc["storageProof"][0];
+    assert_eq!(storage.blockHash, block_hash);
+    assert_eq!(
+        storage.account,
+        rpc["address"].as_str().unwrap().parse::<Address>().unwrap()
+    );
+    assert_eq!(
+        alloy_primitives::U256::from_be_bytes(storage.value.0),
+        slot["value"]
+            .as_str()
+            .unwrap()
+            .parse::<alloy_primitives::U256>()
+            .unwrap()
+    );
+    let account: AccountClaim = decode_message(DOMAIN, &messages[1].message).unwrap();
+    assert!(account.exists);
+    assert_eq!(
+        account.storageRoot,
+        rpc["storageHash"]
+            .as_str()
+            .unwrap()
+            .parse::<B256>()
+            .unwrap()
+    );
+    let receipt_log: ReceiptLogClaim = decode_message(DOMAIN, &messages[2].message).unwrap();
+    assert_eq!(receipt_log.txIndex as usize, index);
+    assert_eq!(
+        receipt_log.emitter,
+        log["address"].as_str().unwrap().parse::<Address>().unwrap()
+    );
+    assert_eq!(
+        receipt_log.data,
+        log["data"].as_str().unwrap().parse::<Bytes>().unwrap()
+    );
+    // The destination chain does not know this block: the reference client refuses the claims.
+    let mut client = reference_client(synced.key);
+    let init = client_updated(
+        conn.call(&Request::InitClient {
+            network_config_hash: synced.server.network_config_hash,
+            trusted_block_root: trusted_root(),
+            bootstrap: bootstrap(),
+        })
+        .unwrap(),
+    )
+    .2;
+    client
+        .initialize(&init.message, &init.signature, now())
+        .unwrap();
+    assert!(matches!(
+        client.verify_storage(&messages[0].message, &messages[0].signature, now()),
+        Err(attestation_verifier::message::Error::UnknownBlock { .. })
+    ));
+}
