@@ -24,6 +24,9 @@ use tokio::sync::Semaphore;
 /// protection: a connection cannot hold a buffer of up to `MAX_FRAME_LEN` open forever).
 pub const FRAME_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Pause after a failed `accept` before trying again.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
 /// Where to listen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListenAddr {
@@ -149,7 +152,9 @@ pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result
         let connection = match listener.accept().await {
             Ok(c) => c,
             Err(error) => {
+                // E.g. out of file descriptors: back off instead of spinning on the error.
                 tracing::warn!(%error, "accept failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             }
         };
