@@ -638,7 +638,10 @@ fn an_invalid_update_in_the_middle_of_a_batch_signs_nothing() {
         }),
         "update",
     );
-    assert!(message.starts_with("update #3:"), "{message}");
+    assert!(
+        message.starts_with("update #3: sync committee signature invalid"),
+        "{message}"
+    );
     // The error frame is all that came back: the next frame is the answer to the next request.
     assert!(matches!(
         conn.call(&Request::Info { nonce: None }),
