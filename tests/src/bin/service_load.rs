@@ -5,8 +5,8 @@
 //! 3. batch mode: one request of many storage items, one signature.
 //!
 //! The enclave's handler runs on ONE blocking thread (`max_blocking_threads(1)`, one runtime
-//! worker), so the numbers are per enclave core; the client threads run beside it on the same
-//! (shared) machine.
+//! worker; `LCP_BENCH_HANDLER_THREADS=N` for N), so the numbers are per enclave core; the client
+//! threads run beside it on the same (shared) machine.
 //!
 //! Data: the real `eth_getProof` response of block 21925176 (`fixtures/mainnet/execution/`). No
 //! light-client data finalizes that block, so the bench builds a store whose finalized execution
@@ -98,9 +98,14 @@ fn start(spec: ChainSpec) -> (SocketAddr, B256) {
     )
     .unwrap();
     let network = enclave.network_config_hash();
+    // `LCP_BENCH_HANDLER_THREADS` (default 1): handler threads, to see how the service scales.
+    let handlers: usize = std::env::var("LCP_BENCH_HANDLER_THREADS")
+        .ok()
+        .map(|v| v.parse().unwrap())
+        .unwrap_or(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
-        .max_blocking_threads(1)
+        .max_blocking_threads(handlers)
         .enable_io()
         .enable_time()
         .build()
