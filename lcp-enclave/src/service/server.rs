@@ -1,8 +1,8 @@
 //! The listener: one transport abstraction over TCP (development, tests) and vsock (Nitro), the
 //! same frames on both, one task per connection, a bounded number of connections.
 //!
-//! Per connection: read a frame header (idle connections may wait indefinitely between requests),
-//! then the payload within [`FRAME_READ_TIMEOUT`]; decode one [`Request`]; run the handler on the
+//! Per connection: wait up to [`IDLE_TIMEOUT`] for a frame to start, then read the rest of it
+//! within [`FRAME_READ_TIMEOUT`]; decode one [`Request`]; run the handler on the
 //! blocking pool (BLS and hashing are CPU work); answer with a response or an error frame. A
 //! framing or decoding failure is answered with an error frame and closes that connection only.
 
@@ -23,6 +23,10 @@ use tokio::sync::Semaphore;
 /// Once a frame header has arrived, its payload must arrive within this time (slow-sender
 /// protection: a connection cannot hold a buffer of up to `MAX_FRAME_LEN` open forever).
 pub const FRAME_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connection idle this long between requests is closed, so idle connections cannot hold all
+/// [`MAX_CONNECTIONS`] slots forever.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Pause after a failed `accept` before trying again.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -224,10 +228,13 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
 async fn read_request<C: AsyncRead + Unpin + ?Sized>(
     connection: &mut C,
 ) -> std::io::Result<Result<Incoming, ServiceError>> {
-    // The first byte may wait indefinitely (an idle connection); the rest of the frame may not.
+    // The first byte may wait up to IDLE_TIMEOUT (an idle connection); the rest of the frame
+    // must follow within FRAME_READ_TIMEOUT.
     let mut first = [0u8; 1];
-    if connection.read(&mut first).await? == 0 {
-        return Ok(Ok(Incoming::Closed));
+    match tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)).await {
+        Ok(Ok(0)) | Err(_) => return Ok(Ok(Incoming::Closed)),
+        Ok(Ok(_)) => {}
+        Ok(Err(io)) => return Err(io),
     }
     let [first] = first;
     let payload =
