@@ -6,4 +6,6 @@
 pub mod enclave_key;
 pub mod light_client;
 pub mod nsm;
+pub mod service;
 pub mod spv;
+pub mod state_id;

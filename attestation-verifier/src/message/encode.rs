@@ -8,7 +8,8 @@ use alloy_sol_types::SolValue;
 
 use super::Error;
 use super::layout::{
-    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, UpdateState,
+    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, TransactionClaim,
+    UpdateState,
 };
 
 /// The only message version this crate (and `LCPClient`) speaks; header byte 0.
@@ -168,6 +169,10 @@ impl Body for BatchClaims {
     const TYPE: MessageType = MessageType::BatchClaims;
 }
 
+impl Body for TransactionClaim {
+    const TYPE: MessageType = MessageType::TransactionClaim;
+}
+
 /// `header ‖ abi.encode(body)` for `domain`: the bytes the enclave signs.
 pub fn encode_message<B: Body>(domain: Domain, body: &B) -> Vec<u8> {
     let header = Header {
@@ -229,6 +234,8 @@ pub enum Message {
     AccountClaim(AccountClaim),
     /// [`MessageType::BatchClaims`].
     BatchClaims(BatchClaims),
+    /// [`MessageType::TransactionClaim`].
+    TransactionClaim(TransactionClaim),
 }
 
 impl Message {
@@ -246,6 +253,9 @@ impl Message {
             MessageType::StorageClaim => Message::StorageClaim(decode_message(domain, message)?),
             MessageType::AccountClaim => Message::AccountClaim(decode_message(domain, message)?),
             MessageType::BatchClaims => Message::BatchClaims(decode_message(domain, message)?),
+            MessageType::TransactionClaim => {
+                Message::TransactionClaim(decode_message(domain, message)?)
+            }
             MessageType::None | MessageType::__Invalid => {
                 return Err(Error::UnknownMessageType {
                     got: message.get(1).copied().unwrap_or_default(),
@@ -262,6 +272,7 @@ impl Message {
             Message::StorageClaim(b) => encode_message(domain, b),
             Message::AccountClaim(b) => encode_message(domain, b),
             Message::BatchClaims(b) => encode_message(domain, b),
+            Message::TransactionClaim(b) => encode_message(domain, b),
         }
     }
 }
@@ -346,10 +357,10 @@ mod tests {
             })
         );
         let mut m = msg.clone();
-        m[1] = 6;
+        m[1] = 7;
         assert_eq!(
             Header::decode(&m, DOMAIN),
-            Err(Error::UnknownMessageType { got: 6 })
+            Err(Error::UnknownMessageType { got: 7 })
         );
         m[1] = 0;
         assert_eq!(

@@ -12,5 +12,6 @@ alloy_sol_types::sol!(
 );
 
 pub use ILCPMessages::{
-    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, UpdateState,
+    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, TransactionClaim,
+    UpdateState,
 };

@@ -16,7 +16,7 @@ use alloy_primitives::{B256, keccak256};
 
 use super::Error;
 use super::encode::Body;
-use super::layout::{AccountClaim, ReceiptLogClaim, StorageClaim};
+use super::layout::{AccountClaim, ReceiptLogClaim, StorageClaim, TransactionClaim};
 
 /// Most leaves in one batch: 2^16 (depth 16). A larger batch would not fit one transaction anyway:
 /// 65,536 claims of at least 160 calldata bytes exceed the EIP-7825 gas cap at the EIP-7623 floor
@@ -45,6 +45,12 @@ impl Claim for StorageClaim {
 }
 
 impl Claim for AccountClaim {
+    fn block(&self) -> (u64, B256) {
+        (self.blockNumber, self.blockHash)
+    }
+}
+
+impl Claim for TransactionClaim {
     fn block(&self) -> (u64, B256) {
         (self.blockNumber, self.blockHash)
     }
@@ -141,6 +147,31 @@ pub fn proof(leaves: &[B256], index: u64) -> Result<Vec<B256>, Error> {
         position >>= 1;
     }
     Ok(siblings)
+}
+
+/// The proofs of every leaf, from one pass over the tree (`proof(leaves, i)` for each `i` would
+/// rebuild the tree per leaf: quadratic for a large batch).
+///
+/// # Errors
+/// [`Error::BatchSize`].
+pub fn proofs(leaves: &[B256]) -> Result<Vec<Vec<B256>>, Error> {
+    let levels = levels(leaves)?;
+    let inner = levels
+        .get(..levels.len().saturating_sub(1))
+        .unwrap_or_default();
+    Ok((0..leaves.len())
+        .map(|index| {
+            let mut position = index;
+            inner
+                .iter()
+                .map(|row| {
+                    let sibling = row.get(position ^ 1).copied().unwrap_or_default();
+                    position >>= 1;
+                    sibling
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// Checks that `leaf` sits at `index` in the batch of `leaf_count` leaves committed to by `root`.
@@ -336,5 +367,19 @@ mod tests {
         let mut preimage = vec![0u8, 3u8];
         preimage.extend_from_slice(&storage.abi_encode());
         assert_eq!(leaf_hash(&storage), keccak256(preimage));
+    }
+
+    #[test]
+    fn all_proofs_at_once_equal_single_proofs() {
+        for count in [1usize, 2, 3, 5, 8, 13] {
+            let leaves: Vec<B256> = (0..count)
+                .map(|i| keccak256([u8::try_from(i).unwrap()]))
+                .collect();
+            let all = proofs(&leaves).unwrap();
+            assert_eq!(all.len(), count);
+            for (i, p) in all.iter().enumerate() {
+                assert_eq!(p, &proof(&leaves, u64::try_from(i).unwrap()).unwrap());
+            }
+        }
     }
 }

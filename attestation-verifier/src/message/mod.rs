@@ -18,5 +18,6 @@ pub mod verify;
 pub use encode::{Body, Domain, Header, Message, decode_message, encode_message, signing_digest};
 pub use error::Error;
 pub use layout::{
-    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, UpdateState,
+    AccountClaim, BatchClaims, MessageType, ReceiptLogClaim, StorageClaim, TransactionClaim,
+    UpdateState,
 };

@@ -35,7 +35,8 @@ interface ILCPMessages {
         ReceiptLogClaim,
         StorageClaim,
         AccountClaim,
-        BatchClaims
+        BatchClaims,
+        TransactionClaim
     }
 
     /// @notice The light client moved from `prevStateId` to `postStateId`.
@@ -95,6 +96,19 @@ interface ILCPMessages {
         uint256 balance;
         bytes32 storageRoot;
         bytes32 codeHash;
+    }
+
+    /// @notice Transaction `txHash` (keccak256 of its EIP-2718 encoding), of EIP-2718 type `txType`, is at
+    ///         index `txIndex` of block `blockNumber`.
+    /// @dev Proven against the MPT transactions root of the execution header whose recomputed hash is
+    ///      `blockHash` (the light client's verified block). Says nothing about the transaction's outcome:
+    ///      a receipt claim does.
+    struct TransactionClaim {
+        uint64 blockNumber;
+        bytes32 blockHash;
+        uint32 txIndex;
+        bytes32 txHash;
+        uint8 txType;
     }
 
     /// @notice One signature over many claims at one block: `root` is the Merkle root over
