@@ -19,6 +19,9 @@ use attestation_verifier::nitro::{
 };
 use attestation_verifier::time::UnixSeconds;
 use lcp_enclave::enclave_key::{EnclaveKey, address_of};
+use lcp_enclave::light_client::bridge::BridgePolicy;
+use lcp_enclave::light_client::config::{ChainSpec, Mainnet};
+use lcp_enclave::state_id::network_config_hash;
 use lcp_enclave::nsm::Nsm;
 use lcp_enclave::nsm::simulated::{Clock, SimulatedNsm};
 use serde_json::{Value, json};
@@ -163,32 +166,11 @@ fn real_document(document: &RealDocument, report: &mut Report) -> anyhow::Result
     }))
 }
 
-/// keccak256 of the demo's network configuration: Ethereum mainnet's chain id, genesis
-/// validators root and fork schedule (version ‖ epoch per fork), concatenated big-endian.
-// NOTE: provisional encoding until the light-client network config type defines its own hash.
+/// The network-config hash a mainnet enclave binds into its attestation: the same definition the
+/// enclave service uses (`state_id::network_config_hash`), mainnet fork schedule, default bridge policy.
 fn demo_network_config_hash() -> B256 {
-    const GENESIS_VALIDATORS_ROOT: [u8; 32] = [
-        0x4b, 0x36, 0x3d, 0xb9, 0x4e, 0x28, 0x61, 0x20, 0xd7, 0x6e, 0xb9, 0x05, 0x34, 0x0f, 0xdd,
-        0x4e, 0x54, 0xbf, 0xe9, 0xf0, 0x6b, 0xf3, 0x3f, 0xf6, 0xcf, 0x5a, 0xd2, 0x7f, 0x51, 0x1b,
-        0xfe, 0x95,
-    ];
-    const FORKS: [([u8; 4], u64); 7] = [
-        ([0, 0, 0, 0], 0),
-        ([1, 0, 0, 0], 74_240),
-        ([2, 0, 0, 0], 144_896),
-        ([3, 0, 0, 0], 194_048),
-        ([4, 0, 0, 0], 269_568),
-        ([5, 0, 0, 0], 364_032),
-        ([6, 0, 0, 0], 411_392),
-    ];
-    let mut encoded = Vec::new();
-    encoded.extend_from_slice(&1u64.to_be_bytes());
-    encoded.extend_from_slice(&GENESIS_VALIDATORS_ROOT);
-    for (version, epoch) in FORKS {
-        encoded.extend_from_slice(&version);
-        encoded.extend_from_slice(&epoch.to_be_bytes());
-    }
-    keccak256(&encoded)
+    let spec = ChainSpec::mainnet();
+    network_config_hash(&spec, &BridgePolicy::two_thirds::<Mainnet>())
 }
 
 /// What `ecrecover(digest, v, r, s)` returns for a `r ‖ s ‖ v` signature (v ∈ {27, 28}).
