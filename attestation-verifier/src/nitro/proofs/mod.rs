@@ -1,7 +1,8 @@
 //! Off-chain proofs for the hinted entry points of the Solidity verifier: the `bytes[] hints` of
 //! `NitroAttestationVerifier.verifyAttestationWithHints` and the `hint` of
 //! `CertManager.verifyCACertWithHint` / `verifyLeafCertWithHint`, in the traced form
-//! (`P384.verifyWithTrace`, the only one within the gas targets).
+//! (`P384.verifyWithTrace`, the only one within the gas targets), falling back to the plain hint
+//! for the rare signature whose ladder has no affine trace.
 //!
 //! The relayer computes them from the document alone; a wrong proof can only make on-chain
 //! verification fail. Parsing reuses the verifier's own bounded parsers ([`super::cose`],
@@ -85,16 +86,36 @@ fn xy(key: &P384PublicKey) -> Result<[u8; 96], ProofError> {
         .ok_or(ProofError::InvalidPublicKey)
 }
 
-/// The traced proof for one ECDSA signature over `message` (hashed with SHA-384 here).
+/// The proof `Es384Verifier` should get for one signature: the [`trace`], or, where the ladder is
+/// degenerate and no affine trace exists ([`ProofError::LadderDegenerate`], about 2^-180 for a real
+/// signature), the 161-byte [`hint`] alone, which the contract dispatches to `verifyWithHint` by
+/// its length (`Es384Verifier.verifySha384`).
 ///
 /// # Errors
-/// As [`trace`].
+/// As [`trace`], except [`ProofError::LadderDegenerate`].
+pub fn proof(
+    digest: &[u8; 48],
+    signature: &[u8; 96],
+    public_key: &[u8; 96],
+) -> Result<Vec<u8>, ProofError> {
+    match trace(digest, signature, public_key) {
+        Err(ProofError::LadderDegenerate { .. }) => {
+            Ok(hint(digest, signature, public_key)?.to_vec())
+        }
+        other => other,
+    }
+}
+
+/// The [`proof`] for one ECDSA signature over `message` (hashed with SHA-384 here).
+///
+/// # Errors
+/// As [`proof`].
 pub fn signature_proof(
     message: &[u8],
     signature: &EcdsaSignature,
     key: &P384PublicKey,
 ) -> Result<Vec<u8>, ProofError> {
-    trace(&sha384(message), &signature.0, &xy(key)?)
+    proof(&sha384(message), &signature.0, &xy(key)?)
 }
 
 /// The `hint` argument of `CertManager.verifyCACertWithHint` / `verifyLeafCertWithHint`: the
