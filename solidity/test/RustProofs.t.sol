@@ -5,6 +5,8 @@ import {Test} from "./utils/Test.sol";
 import {NitroAttestationVerifier} from "../src/NitroAttestationVerifier.sol";
 import {deployVerifier} from "./utils/DeployVerifier.sol";
 import {VerifiedAttestation} from "../src/interfaces/INitroAttestationVerifier.sol";
+import {ParserHarness} from "./harness/ParserHarness.sol";
+import {CertManager} from "../src/CertManager.sol";
 
 /// Cheatcodes beyond the shared Vm.sol subset (kept local so the shared file stays untouched).
 interface VmJsonBytesArray {
@@ -74,6 +76,32 @@ contract RustProofsTest is Test {
 
     function testRustProofsAcceptedIndefinite() public {
         _accepts(2);
+    }
+
+    /// The same proofs, one certificate per call as a relayer registers a chain step by step: each entry
+    ///         1..n is exactly the `hint` of `verifyCACertWithHint` / `verifyLeafCertWithHint` (what
+    ///         `certificate_proof` returns); the document then needs only its COSE proof.
+    function testRustProofsPerCertificate() public {
+        vm.pauseGasMetering();
+        string memory json = vm.readFile(GOLDEN);
+        Entry memory e = _entry(json, 1);
+        ParserHarness.DocView memory v = (new ParserHarness()).parseDocument(e.doc);
+        uint256 n = v.cabundle.length;
+        assertEq(n + 2, e.proofs.length, "proof count");
+        bytes32 parent = e.verifier.verifyCACert(v.cabundle[0], bytes32(0));
+        // A flipped slope byte in the first certificate's proof fails that certificate, not silently passes.
+        bytes memory tampered = bytes.concat(e.proofs[1]);
+        tampered[tampered.length - 1] ^= 0x01;
+        vm.expectRevert(abi.encodeWithSelector(CertManager.CertSignatureInvalid.selector, uint256(1)));
+        e.verifier.verifyCACertWithHint(v.cabundle[1], parent, tampered);
+        for (uint256 i = 1; i < n; i++) {
+            parent = e.verifier.verifyCACertWithHint(v.cabundle[i], parent, e.proofs[i]);
+        }
+        e.verifier.verifyLeafCertWithHint(v.certificate, parent, e.proofs[n]);
+        bytes[] memory coseOnly = new bytes[](n + 2);
+        coseOnly[n + 1] = e.proofs[n + 1];
+        VerifiedAttestation memory a = e.verifier.verifyAttestationWithHints(e.doc, e.maxAge, e.allowDebug, coseOnly);
+        assertTrue(a.timestampMs != 0, "attestation returned");
     }
 
     function testTamperedRustProofIsRejected() public {
