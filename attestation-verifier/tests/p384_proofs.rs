@@ -242,3 +242,55 @@ fn document_proofs_name_the_failing_part() {
         Err(ProofError::Certificate { index: 0, .. })
     ));
 }
+
+mod random_signatures {
+    use super::*;
+    use p384::ecdsa::signature::Signer;
+    use p384::ecdsa::{Signature, SigningKey};
+    use proptest::prelude::*;
+    use sha2::{Digest, Sha384};
+
+    fn inputs(secret: [u8; 48], message: &[u8]) -> Option<([u8; 48], [u8; 96], [u8; 96])> {
+        let key = SigningKey::from_slice(&secret).ok()?;
+        let signature: Signature = key.sign(message);
+        let point = key.verifying_key().to_sec1_point(false);
+        let xy: [u8; 96] = point.as_bytes()[1..].try_into().unwrap();
+        let rs: [u8; 96] = signature.to_bytes().as_slice().try_into().unwrap();
+        Some((Sha384::digest(message).into(), rs, xy))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Beyond the fixed vectors: every valid signature (low-S as signed, and its high-S twin)
+        /// has a trace that starts with its hint; changing the message breaks it.
+        #[test]
+        fn valid_signatures_have_traces(
+            secret in proptest::array::uniform32(any::<u8>()),
+            tail in proptest::array::uniform16(any::<u8>()),
+            message in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut scalar = [0u8; 48];
+            scalar[..32].copy_from_slice(&secret);
+            scalar[32..].copy_from_slice(&tail);
+            scalar[0] &= 0x7f; // below n
+            let Some((digest, rs, xy)) = inputs(scalar, &message) else { return Ok(()) };
+            let trace = proofs::trace(&digest, &rs, &xy).unwrap();
+            let hint = proofs::hint(&digest, &rs, &xy).unwrap();
+            prop_assert_eq!(&trace[..HINT_LEN], hint.as_slice());
+            prop_assert_eq!(trace.len().checked_sub(HINT_LEN).unwrap() % 48, 0);
+
+            // s → n − s: the same signature in high/low-S form also verifies on chain.
+            type U384 = alloy_primitives::ruint::Uint<384, 6>;
+            let n = U384::from_be_slice(&hex::decode("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973").unwrap());
+            let s_value = U384::from_be_slice(&rs[48..]);
+            let mut flipped = rs;
+            flipped[48..].copy_from_slice(&n.wrapping_sub(s_value).to_be_bytes::<48>());
+            prop_assert!(proofs::trace(&digest, &flipped, &xy).is_ok());
+
+            let mut other = digest;
+            other[0] ^= 1;
+            prop_assert_eq!(proofs::trace(&other, &rs, &xy), Err(ProofError::NotOnChainValid));
+        }
+    }
+}
