@@ -16,7 +16,7 @@ use alloy_primitives::hex;
 use alloy_primitives::ruint::Uint;
 use p384::elliptic_curve::ff::PrimeField;
 use p384::elliptic_curve::ops::LinearCombination;
-use p384::elliptic_curve::sec1::{FromSec1Point, ToSec1Point};
+use p384::elliptic_curve::sec1::ToSec1Point;
 use p384::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 
 type U384 = Uint<384, 6>;
@@ -219,7 +219,15 @@ fn half_gcd(u: U384) -> Result<(U384, bool, U384), ProofError> {
 }
 
 /// Parses `r ‖ s` and `x ‖ y`, rejecting what the reference gives an all-zero hint for.
-fn inputs(signature: &[u8; 96], public_key: &[u8; 96]) -> Result<(U384, U384, Pt), ProofError> {
+/// The checked inputs: `r`, `s`, and `Q` both as coordinates and as a `p384` point.
+struct Inputs {
+    r: U384,
+    s: U384,
+    q: Pt,
+    q_point: AffinePoint,
+}
+
+fn inputs(signature: &[u8; 96], public_key: &[u8; 96]) -> Result<Inputs, ProofError> {
     let (r, s) = signature.split_at(48);
     let (r, s) = (from_be(r)?, from_be(s)?);
     if r.is_zero() || r >= N {
@@ -236,15 +244,19 @@ fn inputs(signature: &[u8; 96], public_key: &[u8; 96]) -> Result<(U384, U384, Pt
     let point =
         p384::PublicKey::from_sec1_bytes(&sec1).map_err(|_| ProofError::InvalidPublicKey)?;
     let q = coordinates(point.as_affine())?.ok_or(ProofError::InvalidPublicKey)?;
-    Ok((r, s, q))
+    Ok(Inputs {
+        r,
+        s,
+        q,
+        q_point: *point.as_affine(),
+    })
 }
 
-fn compute_hint(e: U384, r: U384, s: U384, q: Pt) -> Result<Hint, ProofError> {
+fn compute_hint(e: U384, inputs: &Inputs) -> Result<Hint, ProofError> {
+    let Inputs { r, s, q_point, .. } = *inputs;
     let w = s.inv_mod(N).ok_or(ProofError::NotInvertible)?;
     let u1 = e.reduce_mod(N).mul_mod(w, N);
     let u2 = r.mul_mod(w, N);
-    let q_point = AffinePoint::from_sec1_bytes(&[&[0x04u8][..], &b48(q.x), &b48(q.y)].concat())
-        .map_err(|_| ProofError::InvalidPublicKey)?;
     // Public inputs only: the variable-time combination is fine.
     let big_r = ProjectivePoint::lincomb_vartime(&[
         (ProjectivePoint::GENERATOR, scalar(u1)?),
@@ -291,8 +303,7 @@ pub fn hint(
     signature: &[u8; 96],
     public_key: &[u8; 96],
 ) -> Result<[u8; HINT_LEN], ProofError> {
-    let (r, s, q) = inputs(signature, public_key)?;
-    compute_hint(from_be(digest)?, r, s, q)?.to_bytes()
+    compute_hint(from_be(digest)?, &inputs(signature, public_key)?)?.to_bytes()
 }
 
 /// The `P384.verifyWithTrace` proof: the [`hint`] followed by one 48-byte slope per step of the
@@ -306,11 +317,11 @@ pub fn trace(
     signature: &[u8; 96],
     public_key: &[u8; 96],
 ) -> Result<Vec<u8>, ProofError> {
-    let (r, s, q) = inputs(signature, public_key)?;
+    let checked = inputs(signature, public_key)?;
     let e = from_be(digest)?;
-    let hint = compute_hint(e, r, s, q)?;
+    let hint = compute_hint(e, &checked)?;
     let mut out = hint.to_bytes()?.to_vec();
-    out.extend_from_slice(&slopes(e, r, q, &hint)?);
+    out.extend_from_slice(&slopes(e, checked.r, checked.q, &hint)?);
     Ok(out)
 }
 
