@@ -1,6 +1,7 @@
 //! Helpers shared by the cross-crate tests: where the repository's fixtures are.
 
 pub mod nitro_corpus;
+pub mod rust_proofs;
 
 use anyhow::Context;
 use std::path::PathBuf;

@@ -24,6 +24,7 @@ pub mod crypto;
 pub mod der;
 pub mod document;
 pub mod policy;
+pub mod proofs;
 pub mod x509;
 
 pub use cache::{CachedCert, CertFacts, VerifiedCertCache, cache_key};

@@ -7,6 +7,7 @@ mod demo_chain;
 pub mod input;
 pub mod light_client;
 pub mod output;
+pub mod proofs;
 pub mod spv;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Verify an AWS Nitro attestation document (COSE_Sign1) against the pinned root.
     VerifyAttestation(attestation::VerifyAttestationArgs),
+    /// Print the off-chain P-384 proofs (`bytes[] hints`) for `verifyAttestationWithHints`.
+    AttestationProofs(proofs::AttestationProofsArgs),
     /// Verify the bundled real AWS attestation documents, then attest a fresh enclave key with
     /// the simulated NSM and verify it (no network).
     Demo(demo::DemoArgs),
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::VerifyAttestation(args) => attestation::run(&args),
+        Command::AttestationProofs(args) => proofs::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Spv(command) => spv::run(command),
         Command::LightClient(command) => {
