@@ -575,6 +575,17 @@ contract LCPClient is ILCPClient {
     }
 
     /// @inheritdoc ILCPClient
+    function verifyTransaction(bytes calldata message, bytes calldata signatures)
+        external
+        view
+        returns (ILCPMessages.TransactionClaim memory claim)
+    {
+        _verifyClaimMessage(message, signatures, ILCPMessages.MessageType.TransactionClaim);
+        claim = LCPMessages.decodeTransactionClaim(message);
+        _checkBlock(claim.blockNumber, claim.blockHash);
+    }
+
+    /// @inheritdoc ILCPClient
     function verifyStorageBatch(
         bytes calldata message,
         bytes calldata signatures,

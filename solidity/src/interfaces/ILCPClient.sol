@@ -29,6 +29,12 @@ interface ILCPClient {
         view
         returns (ILCPMessages.AccountClaim memory claim);
 
+    /// @notice A signed `TransactionClaim`: returns the proven transaction hash, type and index.
+    function verifyTransaction(bytes calldata message, bytes calldata signatures)
+        external
+        view
+        returns (ILCPMessages.TransactionClaim memory claim);
+
     /// @notice Storage claims proven by one signed `BatchClaims`; `proofs` holds each claim's
     ///         `depth(leafCount)` siblings back to back, `indices[i]` is claim i's leaf index.
     function verifyStorageBatch(

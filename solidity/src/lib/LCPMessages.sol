@@ -37,6 +37,7 @@ library LCPMessages {
     uint256 internal constant UPDATE_STATE_LENGTH = 9 * 32;
     uint256 internal constant STORAGE_CLAIM_LENGTH = 5 * 32;
     uint256 internal constant ACCOUNT_CLAIM_LENGTH = 8 * 32;
+    uint256 internal constant TRANSACTION_CLAIM_LENGTH = 5 * 32;
     uint256 internal constant BATCH_CLAIMS_LENGTH = 4 * 32;
 
     /*//////////////////////////////////////////////////////////////
@@ -166,6 +167,20 @@ library LCPMessages {
         c.balance = word(message, 5);
         c.storageRoot = bytes32(word(message, 6));
         c.codeHash = bytes32(word(message, 7));
+    }
+
+    function decodeTransactionClaim(bytes calldata message)
+        internal
+        pure
+        returns (ILCPMessages.TransactionClaim memory c)
+    {
+        ILCPMessages.MessageType t = ILCPMessages.MessageType.TransactionClaim;
+        checkBodyLength(message, t, TRANSACTION_CLAIM_LENGTH);
+        c.blockNumber = uint64(uintWord(message, 0, 64, t));
+        c.blockHash = bytes32(word(message, 1));
+        c.txIndex = uint32(uintWord(message, 2, 32, t));
+        c.txHash = bytes32(word(message, 3));
+        c.txType = uint8(uintWord(message, 4, 8, t));
     }
 
     function decodeBatchClaims(bytes calldata message) internal pure returns (ILCPMessages.BatchClaims memory c) {
