@@ -11,7 +11,9 @@ use alloy_primitives::{Address, B256};
 
 use super::Error;
 use super::encode::{Domain, decode_message, signing_digest};
-use super::layout::{AccountClaim, BatchClaims, ReceiptLogClaim, StorageClaim, UpdateState};
+use super::layout::{
+    AccountClaim, BatchClaims, ReceiptLogClaim, StorageClaim, TransactionClaim, UpdateState,
+};
 use super::merkle::{Claim, leaf_hash, verify_proof};
 use super::verify::{KeyRegistry, RegisteredKey, check_continuity, verify_signatures};
 use crate::time::UnixSeconds;
@@ -275,6 +277,19 @@ impl Client {
         self.verified_claim(message, signatures, now)
     }
 
+    /// `LCPClient.verifyTransaction`.
+    ///
+    /// # Errors
+    /// As [`Client::verify_receipt_log`].
+    pub fn verify_transaction(
+        &self,
+        message: &[u8],
+        signatures: &[u8],
+        now: UnixSeconds,
+    ) -> Result<TransactionClaim, Error> {
+        self.verified_claim(message, signatures, now)
+    }
+
     /// One claim of a signed batch, with its index and proof (`LCPClient.verify*Batch` per item).
     ///
     /// # Errors
@@ -445,6 +460,81 @@ mod tests {
         assert!(c.is_frozen());
         assert_eq!(c.state_id(), B256::repeat_byte(2));
         assert_eq!(c.verify_storage(&cm, &cs, NOW), Err(Error::ClientFrozen));
+    }
+
+    #[test]
+    fn transaction_claims() {
+        let mut c = client();
+        let (m, s) = signed(&update(B256::ZERO, 1, 10, 100, 0xa1));
+        assert_eq!(c.initialize(&m, &s, NOW), Ok(UpdateOutcome::Applied));
+        let claim = TransactionClaim {
+            blockNumber: 100,
+            blockHash: B256::repeat_byte(0xa1),
+            txIndex: 42,
+            txHash: B256::repeat_byte(0x42),
+            txType: 2,
+        };
+        let (tm, ts) = signed(&claim);
+        assert_eq!(c.verify_transaction(&tm, &ts, NOW), Ok(claim.clone()));
+
+        let unknown = TransactionClaim {
+            blockNumber: 200,
+            ..claim.clone()
+        };
+        let (um, us) = signed(&unknown);
+        assert_eq!(
+            c.verify_transaction(&um, &us, NOW),
+            Err(Error::UnknownBlock { block_number: 200 })
+        );
+        let wrong = TransactionClaim {
+            blockHash: B256::repeat_byte(0xff),
+            ..claim.clone()
+        };
+        let (wm, ws) = signed(&wrong);
+        assert_eq!(
+            c.verify_transaction(&wm, &ws, NOW),
+            Err(Error::BlockHashMismatch {
+                block_number: 100,
+                got: B256::repeat_byte(0xff),
+                stored: B256::repeat_byte(0xa1)
+            })
+        );
+
+        // A signature over another claim recovers to an address that is no registered key.
+        let Err(Error::UnknownSigner { signer }) = c.verify_transaction(&tm, &ws, NOW) else {
+            panic!("expected UnknownSigner");
+        };
+        assert_ne!(signer, key_address(key().verifying_key()));
+
+        // A transaction claim is not an account claim, and the other way round.
+        assert_eq!(
+            c.verify_account(&tm, &ts, NOW),
+            Err(Error::WrongMessageType {
+                got: 6,
+                expected: 4
+            })
+        );
+        let account = AccountClaim {
+            blockNumber: 100,
+            blockHash: B256::repeat_byte(0xa1),
+            ..Default::default()
+        };
+        let (am, sig) = signed(&account);
+        assert_eq!(
+            c.verify_transaction(&am, &sig, NOW),
+            Err(Error::WrongMessageType {
+                got: 4,
+                expected: 6
+            })
+        );
+
+        // A conflicting update freezes the client: no transaction claim is verified any more.
+        let (m2, s2) = signed(&update(B256::repeat_byte(1), 2, 20, 100, 0xee));
+        assert_eq!(c.update_state(&m2, &s2, NOW), Ok(UpdateOutcome::Frozen));
+        assert_eq!(
+            c.verify_transaction(&tm, &ts, NOW),
+            Err(Error::ClientFrozen)
+        );
     }
 
     #[test]
