@@ -684,13 +684,11 @@ fn anvil_available() -> bool {
     false
 }
 
-#[test]
-fn anvil_locked_event_is_proven_through_the_devnet_light_client() {
-    if !anvil_available() {
-        return;
-    }
+/// Deploys `ExampleLocker` on an anvil running `hardfork`, locks 1 ETH, finalizes the lock's block
+/// on a `fork` devnet and has the enclave sign the `Locked` log; the reference client accepts it.
+fn anvil_loop(fork: Fork, hardfork: &str) {
     let bytecode = locker_bytecode();
-    let node = Anvil::spawn("prague").unwrap();
+    let node = Anvil::spawn(hardfork).unwrap();
     let accounts = node.rpc("eth_accounts", json!([])).unwrap();
     let from = accounts[0].as_str().unwrap().to_owned();
     let deployed = node
@@ -724,10 +722,9 @@ fn anvil_locked_event_is_proven_through_the_devnet_light_client() {
     node.rpc("evm_mine", json!([])).unwrap();
 
     let (block, raw) = node.block_with_raw_transactions(number).unwrap();
-    let (child, child_raw) = node.block_with_raw_transactions(number + 1).unwrap();
     let finalized = ExecutionBlock::from_rpc(&block, raw).unwrap();
-    let attested = ExecutionBlock::from_rpc(&child, child_raw).unwrap();
-    let mut devnet = Devnet::new(SEED, Fork::Electra).unwrap();
+    let attested = node.execution_block(number + 1).unwrap();
+    let mut devnet = Devnet::new(SEED, fork).unwrap();
     let round = devnet.finalize(&finalized, &attested).unwrap();
     assert_eq!(round.finalized.block_number, number);
     assert_eq!(
@@ -750,4 +747,18 @@ fn anvil_locked_event_is_proven_through_the_devnet_light_client() {
         Bytes::from((amount, destination_chain, bridge).abi_encode())
     );
     assert_eq!(claim.txIndex as u64, tx_index);
+}
+
+#[test]
+fn anvil_prague_locked_event_is_proven_through_an_electra_devnet() {
+    if anvil_available() {
+        anvil_loop(Fork::Electra, "prague");
+    }
+}
+
+#[test]
+fn anvil_cancun_locked_event_is_proven_through_a_deneb_devnet() {
+    if anvil_available() {
+        anvil_loop(Fork::Deneb, "cancun");
+    }
 }

@@ -2,6 +2,7 @@
 //! (a minimal blocking client on `std::net`: the test crate has no HTTP client, and a few
 //! `Connection: close` POSTs to loopback need none), stop it on drop.
 
+use super::payload::ExecutionBlock;
 use alloy_primitives::{B256, Bytes};
 use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
@@ -153,6 +154,15 @@ impl Anvil {
             )?));
         }
         Ok((block, raw))
+    }
+
+    /// Block `number` as the devnet imports it (header hash, transactions checked).
+    ///
+    /// # Errors
+    /// RPC errors; see [`ExecutionBlock::from_rpc`].
+    pub fn execution_block(&self, number: u64) -> anyhow::Result<ExecutionBlock> {
+        let (block, raw) = self.block_with_raw_transactions(number)?;
+        Ok(ExecutionBlock::from_rpc(&block, raw)?)
     }
 
     /// `eth_getBlockReceipts(number)`.
