@@ -24,6 +24,8 @@ pub const VALIDATOR_REGISTRY_LIMIT: usize = 1 << 40;
 pub const MAX_EFFECTIVE_BALANCE: u64 = 32_000_000_000;
 /// `FAR_FUTURE_EPOCH`.
 pub const FAR_FUTURE_EPOCH: u64 = u64::MAX;
+/// `DOMAIN_RANDAO`.
+pub const DOMAIN_RANDAO: [u8; 4] = [2, 0, 0, 0];
 /// `DOMAIN_SYNC_COMMITTEE`.
 pub const DOMAIN_SYNC_COMMITTEE: [u8; 4] = [7, 0, 0, 0];
 /// The BLS ciphersuite tag of Ethereum consensus signatures.
@@ -148,6 +150,18 @@ impl Validators {
             })?,
             aggregate_pubkey: FixedBytes::from(aggregate.compress()),
         })
+    }
+
+    /// The signature of validator `index` over `signing_root` (a RANDAO reveal, say).
+    ///
+    /// # Errors
+    /// [`DevnetError::Bls`] for an unknown validator.
+    pub fn sign_one(&self, index: usize, signing_root: B256) -> Result<[u8; 96], DevnetError> {
+        let key = self
+            .secret_keys
+            .get(index)
+            .ok_or(DevnetError::Bls { what: "validator" })?;
+        Ok(key.sign(signing_root.as_slice(), BLS_DST, &[]).compress())
     }
 
     /// A `SyncAggregate` of the committee of `period` over `signing_root`, signed by the members

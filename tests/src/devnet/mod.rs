@@ -18,11 +18,15 @@
 //! What is modelled and what is not (see NOTES-devnet.md): the state fields the light client
 //! proves (finalized checkpoint, current and next sync committee) and those that define the chain
 //! (genesis time and validators root, slot, fork, latest block header, validator registry,
-//! balances, justification, latest execution payload header) are real; the other fields of the
-//! state and of the block body (attestations, RANDAO, eth1 data, …) are zero leaves: there is no
-//! fork choice or attestation processing behind this chain.
+//! balances, participation, justification, latest execution payload header) carry the devnet's
+//! values; every other field holds its spec default ([`defaults`]), so a state root is the
+//! `hash_tree_root` of a real minimal `BeaconState`. Bodies carry a real RANDAO reveal, a real
+//! sync aggregate over the parent block and the payload; no operations. There is no fork choice
+//! or attestation processing behind this chain: finality is declared, two epochs after the
+//! checkpoint, as full participation would give it; history vectors keep their defaults.
 
 pub mod anvil;
+pub mod defaults;
 pub mod json;
 pub mod keys;
 pub mod payload;
@@ -198,21 +202,15 @@ mod state_field {
     pub const CURRENT_SYNC_COMMITTEE: usize = 22;
     pub const NEXT_SYNC_COMMITTEE: usize = 23;
     pub const LATEST_EXECUTION_PAYLOAD_HEADER: usize = 24;
-    /// Deneb `BeaconState` has 28 fields (32 leaves: depth 5).
-    pub const COUNT_DENEB: usize = 28;
-    /// Electra adds 9 (37 fields, 64 leaves: depth 6).
-    pub const COUNT_ELECTRA: usize = 37;
 }
 
 /// `BeaconBlockBody` field positions (deneb/electra `beacon-chain.md`).
 mod body_field {
+    pub const RANDAO_REVEAL: usize = 0;
     pub const GRAFFITI: usize = 2;
+    pub const SYNC_AGGREGATE: usize = 8;
     pub const EXECUTION_PAYLOAD: usize = 9;
     pub const EXECUTION_REQUESTS: usize = 12;
-    /// Deneb body: 12 fields (16 leaves: `EXECUTION_PAYLOAD_GINDEX` = 16 + 9 = 25).
-    pub const COUNT_DENEB: usize = 12;
-    /// Electra adds `execution_requests`.
-    pub const COUNT_ELECTRA: usize = 13;
 }
 
 /// A `Checkpoint`.
@@ -298,6 +296,8 @@ pub struct Devnet {
     validators: Validators,
     registry_root: B256,
     balances_root: B256,
+    state_template: FieldRoots,
+    body_template: FieldRoots,
     participants: usize,
     blocks: Vec<DevnetBlock>,
     finalized: Checkpoint,
@@ -355,6 +355,8 @@ impl Devnet {
             validators,
             registry_root: genesis_validators_root,
             balances_root,
+            state_template: defaults::state_template(fork)?,
+            body_template: defaults::body_template(fork)?,
             participants: DEFAULT_PARTICIPANTS,
             blocks: Vec::new(),
             finalized: Checkpoint::default(),
@@ -446,20 +448,6 @@ impl Devnet {
         text
     }
 
-    fn state_count(&self) -> usize {
-        match self.fork {
-            Fork::Electra => state_field::COUNT_ELECTRA,
-            _ => state_field::COUNT_DENEB,
-        }
-    }
-
-    fn body_count(&self) -> usize {
-        match self.fork {
-            Fork::Electra => body_field::COUNT_ELECTRA,
-            _ => body_field::COUNT_DENEB,
-        }
-    }
-
     /// The post-state field roots of a block.
     fn state_fields(
         &self,
@@ -469,7 +457,7 @@ impl Devnet {
         finalized: Checkpoint,
     ) -> Result<FieldRoots, DevnetError> {
         use state_field as f;
-        let mut state = FieldRoots(vec![B256::ZERO; self.state_count()]);
+        let mut state = self.state_template.clone();
         let period = period_at_slot(slot);
         let previous = self
             .spec
@@ -541,7 +529,31 @@ impl Devnet {
             });
         }
         let execution = block.payload_header(self.fork)?;
-        let mut body = FieldRoots(vec![B256::ZERO; self.body_count()]);
+        let mut body = self.body_template.clone();
+        let parent_root = self.blocks.last().map_or(B256::ZERO, DevnetBlock::root);
+        let validators = self.validators.public_keys().len();
+        let proposer = usize::try_from(slot)
+            .map_err(|_| DevnetError::SlotOverflow)?
+            .checked_rem(validators)
+            .unwrap_or(0);
+        let epoch = slot.checked_div(Minimal::SLOTS_PER_EPOCH).unwrap_or(0);
+        let randao_domain = keys::compute_domain(
+            keys::DOMAIN_RANDAO,
+            self.spec.fork_version_at_epoch(epoch),
+            self.spec.genesis_validators_root,
+        );
+        let reveal = self.validators.sign_one(
+            proposer,
+            keys::compute_signing_root(u64_chunk(epoch), randao_domain),
+        )?;
+        body.set(body_field::RANDAO_REVEAL, ssz::byte_vector_root(&reveal)?)?;
+        // The block at `slot` carries the committee's signature of the head at `slot - 1`.
+        let sync_aggregate = self.validators.sign(
+            period_at_slot(slot),
+            self.signing_root(slot, parent_root),
+            &self.participation(slot),
+        )?;
+        body.set(body_field::SYNC_AGGREGATE, sync_aggregate.tree_hash_root())?;
         let mut graffiti = [0u8; 32];
         graffiti
             .iter_mut()
@@ -555,12 +567,10 @@ impl Devnet {
                 empty_execution_requests_root()?,
             )?;
         }
-        let validators = u64::try_from(self.validators.public_keys().len())
-            .map_err(|_| DevnetError::SlotOverflow)?;
         let mut header = BeaconBlockHeader {
             slot,
-            proposer_index: slot.checked_rem(validators).unwrap_or(0),
-            parent_root: self.blocks.last().map_or(B256::ZERO, DevnetBlock::root),
+            proposer_index: u64::try_from(proposer).map_err(|_| DevnetError::SlotOverflow)?,
+            parent_root,
             state_root: B256::ZERO,
             body_root: body.root()?,
         };
