@@ -29,11 +29,11 @@ use lcp_enclave::nsm::SimulatedNsm;
 use lcp_enclave::nsm::simulated::Clock;
 use lcp_enclave::service::protocol::{ClaimItem, ClientState, LcObject, Request, Response};
 use lcp_enclave::service::{Enclave, EnclaveConfig, OsRandom, ServiceError};
-use lcp_enclave::spv::{BlockReceipts, SpvError};
+use lcp_enclave::spv::SpvError;
 use lcp_tests::devnet::anvil::{self, Anvil};
 use lcp_tests::devnet::payload::ExecutionBlock;
 use lcp_tests::devnet::synthetic::{SyntheticBlock, SyntheticChain, SyntheticLog};
-use lcp_tests::devnet::{Devnet, DevnetError, DevnetRound, period_at_slot};
+use lcp_tests::devnet::{self, Devnet, DevnetError, DevnetRound, period_at_slot};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
@@ -262,24 +262,13 @@ fn update_request(from: &Updated, round: &DevnetRound) -> Request {
     }
 }
 
-/// The `ReceiptLog` claim item for `log_index` of receipt `tx_index`, from `eth_getBlockReceipts`.
 fn receipt_log_item(
     receipts: &Value,
     receipts_root: B256,
     tx_index: u64,
     log_index: u64,
 ) -> ClaimItem {
-    let proof = BlockReceipts::from_rpc_json(receipts)
-        .unwrap()
-        .check_root(receipts_root, Some(tx_index))
-        .unwrap()
-        .unwrap();
-    ClaimItem::ReceiptLog {
-        transaction_index: proof.transaction_index,
-        receipt: proof.receipt,
-        proof: proof.nodes,
-        log_index,
-    }
+    devnet::receipt_log_item(receipts, receipts_root, tx_index, log_index).unwrap()
 }
 
 fn reference_client(key: Address, trusted_root: B256) -> Client {
@@ -719,13 +708,15 @@ fn anvil_loop(fork: Fork, hardfork: &str) {
         .unwrap();
     let number = quantity(&receipt["blockNumber"]);
     let tx_index = quantity(&receipt["transactionIndex"]);
-    node.rpc("evm_mine", json!([])).unwrap();
-
-    let (block, raw) = node.block_with_raw_transactions(number).unwrap();
-    let finalized = ExecutionBlock::from_rpc(&block, raw).unwrap();
-    let attested = node.execution_block(number + 1).unwrap();
     let mut devnet = Devnet::new(SEED, fork).unwrap();
-    let round = devnet.finalize(&finalized, &attested).unwrap();
+    assert_eq!(devnet.anvil_hardfork(), hardfork);
+    let round = node.finalize(&mut devnet, number).unwrap();
+    let block = node
+        .rpc(
+            "eth_getBlockByNumber",
+            json!([format!("{number:#x}"), false]),
+        )
+        .unwrap();
     assert_eq!(round.finalized.block_number, number);
     assert_eq!(
         round.finalized.block_hash,
@@ -761,4 +752,28 @@ fn anvil_cancun_locked_event_is_proven_through_a_deneb_devnet() {
     if anvil_available() {
         anvil_loop(Fork::Deneb, "cancun");
     }
+}
+
+#[test]
+fn a_round_more_than_one_period_after_the_last_is_refused() {
+    let mut devnet = Devnet::new(SEED, Fork::Electra).unwrap();
+    let mut chain = SyntheticChain::new(Fork::Electra);
+    let f = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    let a = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    devnet.finalize(&f, &a).unwrap();
+    // 100 intermediate blocks, one slot each: from slot 26 past the end of period 1 (slot 127).
+    for _ in 0..100 {
+        let block = chain.next_block(&[]).unwrap().execution_block().unwrap();
+        devnet.import_execution_block(&block).unwrap();
+    }
+    let f = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    let a = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    assert_eq!(
+        devnet.finalize(&f, &a),
+        Err(DevnetError::PeriodGap {
+            slot: 128,
+            period: 2,
+            last_period: 0
+        })
+    );
 }

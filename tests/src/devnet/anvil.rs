@@ -3,6 +3,7 @@
 //! `Connection: close` POSTs to loopback need none), stop it on drop.
 
 use super::payload::ExecutionBlock;
+use super::{Devnet, DevnetRound};
 use alloy_primitives::{B256, Bytes};
 use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
@@ -163,6 +164,27 @@ impl Anvil {
     pub fn execution_block(&self, number: u64) -> anyhow::Result<ExecutionBlock> {
         let (block, raw) = self.block_with_raw_transactions(number)?;
         Ok(ExecutionBlock::from_rpc(&block, raw)?)
+    }
+
+    /// Finalizes block `number` on `devnet`: mines a child if `number` is the head, then
+    /// [`Devnet::finalize`]s the block with its child as the attested block.
+    ///
+    /// # Errors
+    /// RPC errors; see [`Devnet::finalize`].
+    pub fn finalize(&self, devnet: &mut Devnet, number: u64) -> anyhow::Result<DevnetRound> {
+        let head = self.rpc("eth_blockNumber", json!([]))?;
+        let head = u64::from_str_radix(
+            head.as_str()
+                .context("eth_blockNumber")?
+                .trim_start_matches("0x"),
+            16,
+        )?;
+        if head <= number {
+            self.rpc("evm_mine", json!([]))?;
+        }
+        let finalized = self.execution_block(number)?;
+        let attested = self.execution_block(number.checked_add(1).context("block number")?)?;
+        Ok(devnet.finalize(&finalized, &attested)?)
     }
 
     /// `eth_getBlockReceipts(number)`.

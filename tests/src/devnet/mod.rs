@@ -39,7 +39,8 @@ use lcp_enclave::light_client::LightClientError;
 use lcp_enclave::light_client::bridge::BridgePolicy;
 use lcp_enclave::light_client::config::{ChainSpec, Fork, ForkEntry, Minimal, Preset, PresetName};
 use lcp_enclave::light_client::containers::{BeaconBlockHeader, ExecutionPayloadHeaderDeneb};
-use lcp_enclave::spv::SpvError;
+use lcp_enclave::service::protocol::ClaimItem;
+use lcp_enclave::spv::{BlockReceipts, SpvError};
 use lcp_enclave::state_id::network_config_hash;
 use payload::{ExecutionBlock, empty_execution_requests_root};
 use serde_json::{Value, json};
@@ -153,6 +154,20 @@ pub enum DevnetError {
         /// Committee size.
         committee: usize,
     },
+    /// The next round would finalize a block more than one sync-committee period after the last
+    /// finalized one: a light client cannot follow (its next committee is only known one period
+    /// ahead). Finalize an intermediate block first.
+    #[error(
+        "next finalized slot {slot} is in period {period}, more than one after the last finalized period {last_period}"
+    )]
+    PeriodGap {
+        /// The slot the finalized block would get.
+        slot: u64,
+        /// Its period.
+        period: u64,
+        /// The period of the last finalized block.
+        last_period: u64,
+    },
     /// No block with this root.
     #[error("no devnet block with root {root}")]
     UnknownBlock {
@@ -168,6 +183,34 @@ impl DevnetError {
     fn spv(error: SpvError) -> Self {
         DevnetError::Spv(Box::new(error))
     }
+}
+
+/// The enclave's `ReceiptLog` claim item for log `log_index` of receipt `tx_index`, built from an
+/// `eth_getBlockReceipts` response: the receipts trie is rebuilt and must have `receipts_root`.
+///
+/// # Errors
+/// [`DevnetError::Spv`]: a malformed receipt, a root mismatch, an index out of range.
+pub fn receipt_log_item(
+    receipts: &Value,
+    receipts_root: B256,
+    tx_index: u64,
+    log_index: u64,
+) -> Result<ClaimItem, DevnetError> {
+    let receipts = match receipts.get("result") {
+        Some(result) if receipts.get("jsonrpc").is_some() => result,
+        _ => receipts,
+    };
+    let proof = BlockReceipts::from_rpc_json(receipts)
+        .map_err(DevnetError::spv)?
+        .check_root(receipts_root, Some(tx_index))
+        .map_err(DevnetError::spv)?
+        .ok_or(DevnetError::BlockJson { field: "receipts" })?;
+    Ok(ClaimItem::ReceiptLog {
+        transaction_index: proof.transaction_index,
+        receipt: proof.receipt,
+        proof: proof.nodes,
+        log_index,
+    })
 }
 
 /// The devnet's fork version of `fork`: the fork's position, then "LCP".
@@ -304,6 +347,7 @@ pub struct Devnet {
     next_slot: u64,
     last_number: Option<u64>,
     trusted_root: Option<B256>,
+    last_round_slot: Option<u64>,
 }
 
 fn slots_per_period() -> u64 {
@@ -363,6 +407,7 @@ impl Devnet {
             next_slot: Minimal::SLOTS_PER_EPOCH,
             last_number: None,
             trusted_root: None,
+            last_round_slot: None,
         })
     }
 
@@ -385,6 +430,15 @@ impl Devnet {
     /// The devnet's fork.
     pub fn fork(&self) -> Fork {
         self.fork
+    }
+
+    /// The anvil `--hardfork` whose headers this devnet's payloads have: `cancun` for Deneb,
+    /// `prague` for Electra.
+    pub fn anvil_hardfork(&self) -> &'static str {
+        match self.fork {
+            Fork::Electra => "prague",
+            _ => "cancun",
+        }
     }
 
     /// The chain spec the enclave must be started with.
@@ -618,13 +672,26 @@ impl Devnet {
             .checked_next_multiple_of(spe)
             .ok_or(DevnetError::SlotOverflow)?;
         let end = slot.checked_add(span).ok_or(DevnetError::SlotOverflow)?;
-        if period_at_slot(slot) == period_at_slot(end) {
-            return Ok(slot);
+        let slot = if period_at_slot(slot) == period_at_slot(end) {
+            slot
+        } else {
+            period_at_slot(slot)
+                .checked_add(1)
+                .and_then(|p| p.checked_mul(slots_per_period()))
+                .ok_or(DevnetError::SlotOverflow)?
+        };
+        if let Some(last) = self.last_round_slot {
+            let last_period = period_at_slot(last);
+            let period = period_at_slot(slot);
+            if period > last_period.saturating_add(1) {
+                return Err(DevnetError::PeriodGap {
+                    slot,
+                    period,
+                    last_period,
+                });
+            }
         }
-        period_at_slot(slot)
-            .checked_add(1)
-            .and_then(|p| p.checked_mul(slots_per_period()))
-            .ok_or(DevnetError::SlotOverflow)
+        Ok(slot)
     }
 
     /// The participation bits of a signature at `slot`: `participants` members, the absent ones
@@ -726,6 +793,7 @@ impl Devnet {
         };
         let a_block = self.produce(attested, attested_slot, checkpoint)?;
         self.finalized = checkpoint;
+        self.last_round_slot = Some(finalized_slot);
         self.next_slot = signature_slot
             .checked_add(1)
             .ok_or(DevnetError::SlotOverflow)?;
