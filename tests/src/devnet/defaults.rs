@@ -5,7 +5,8 @@
 //! tree with arbitrary zero leaves.
 //!
 //! Sizes: consensus-specs `presets/minimal/{phase0,altair,bellatrix,capella,deneb,electra}.yaml`
-//! (customized values marked there) and the field lists of `{deneb,electra}/beacon-chain.md`.
+//! at v1.7.0-alpha.11 (customized values marked there; checked against a client's copy of those
+//! files) and the field lists of `{deneb,electra}/beacon-chain.md`.
 
 use super::DevnetError;
 use super::keys::{VALIDATOR_COUNT, VALIDATOR_REGISTRY_LIMIT};
@@ -50,8 +51,9 @@ pub const fn max_attestations(fork: Fork) -> usize {
         _ => 128,
     }
 }
-/// `MAX_BLOB_COMMITMENTS_PER_BLOCK` (deneb minimal, customized).
-pub const MAX_BLOB_COMMITMENTS_PER_BLOCK: usize = 32;
+/// `MAX_BLOB_COMMITMENTS_PER_BLOCK` (deneb; no longer customized in the minimal preset as of
+/// v1.7.0-alpha.11, the spec line the enclave follows: it was 16, then 32, in older releases).
+pub const MAX_BLOB_COMMITMENTS_PER_BLOCK: usize = 4096;
 /// `TIMELY_SOURCE | TIMELY_TARGET | TIMELY_HEAD` participation flags (altair): every validator
 /// attested on time, as the full participation the devnet's finality assumes.
 pub const FULL_PARTICIPATION_FLAGS: u8 = 0b111;
