@@ -27,9 +27,12 @@ use lcp_enclave::light_client::error::{Branch, HeaderCheck};
 use lcp_enclave::light_client::sync::{LightClientStore, initialize_light_client_store};
 use lcp_enclave::nsm::SimulatedNsm;
 use lcp_enclave::nsm::simulated::Clock;
-use lcp_enclave::service::protocol::{ClaimItem, ClientState, LcObject, Request, Response};
+use lcp_enclave::service::protocol::{
+    ClaimItem, ClientState, LcObject, Request, Response, SignedMessage,
+};
 use lcp_enclave::service::{Enclave, EnclaveConfig, OsRandom, ServiceError};
 use lcp_enclave::spv::SpvError;
+use lcp_enclave::spv::transaction::transactions_trie;
 use lcp_tests::devnet::anvil::{self, Anvil};
 use lcp_tests::devnet::payload::ExecutionBlock;
 use lcp_tests::devnet::synthetic::{SyntheticBlock, SyntheticChain, SyntheticLog};
@@ -283,62 +286,86 @@ fn reference_client(key: Address, trusted_root: B256) -> Client {
     client
 }
 
-/// InitClient + UpdateClient for `rounds`, each `UpdateState` applied by the reference client;
-/// then the enclave's signed `ReceiptLog` claim for the last round's block, checked by it.
-fn enclave_loop(
-    devnet: &Devnet,
-    rounds: &[DevnetRound],
-    receipts: &Value,
-    tx_index: u64,
-    log_index: u64,
-) -> ReceiptLogClaim {
-    let enclave = start_enclave(devnet);
-    let mut client = reference_client(enclave.key_address(), rounds[0].trusted_root);
-    let mut state = init(&enclave, &rounds[0]);
-    assert_eq!(
-        client
-            .initialize(&state.message, &state.signature, now())
-            .unwrap(),
-        UpdateOutcome::Applied
-    );
-    for round in rounds {
-        state = updated(enclave.handle(update_request(&state, round)).unwrap());
-        client
-            .update_state(&state.message, &state.signature, now())
-            .unwrap();
-        let body: UpdateState = decode_message(DOMAIN, &state.message).unwrap();
-        assert_eq!(body.finalizedSlot, round.finalized.slot);
-        assert_eq!(body.finalizedBeaconRoot, round.finalized.beacon_root);
-        assert_eq!(body.blockNumber, round.finalized.block_number);
-        assert_eq!(body.blockHash, round.finalized.block_hash);
-        assert_eq!(body.receiptsRoot, round.finalized.receipts_root);
-        assert_eq!(client.state_id(), state.state_id);
+/// An in-process enclave synced through devnet rounds, and the reference client that applied every
+/// signed `UpdateState`.
+struct Session {
+    enclave: Enclave,
+    client: Client,
+    state: Updated,
+}
+
+impl Session {
+    /// InitClient + UpdateClient for `rounds`, each `UpdateState` checked and applied by the
+    /// reference client.
+    fn sync(devnet: &Devnet, rounds: &[DevnetRound]) -> Session {
+        let enclave = start_enclave(devnet);
+        let mut client = reference_client(enclave.key_address(), rounds[0].trusted_root);
+        let mut state = init(&enclave, &rounds[0]);
+        assert_eq!(
+            client
+                .initialize(&state.message, &state.signature, now())
+                .unwrap(),
+            UpdateOutcome::Applied
+        );
+        for round in rounds {
+            state = updated(enclave.handle(update_request(&state, round)).unwrap());
+            client
+                .update_state(&state.message, &state.signature, now())
+                .unwrap();
+            let body: UpdateState = decode_message(DOMAIN, &state.message).unwrap();
+            assert_eq!(body.finalizedSlot, round.finalized.slot);
+            assert_eq!(body.finalizedBeaconRoot, round.finalized.beacon_root);
+            assert_eq!(body.blockNumber, round.finalized.block_number);
+            assert_eq!(body.blockHash, round.finalized.block_hash);
+            assert_eq!(body.stateRoot, round.finalized.state_root);
+            assert_eq!(body.receiptsRoot, round.finalized.receipts_root);
+            assert_eq!(client.state_id(), state.state_id);
+        }
+        Session {
+            enclave,
+            client,
+            state,
+        }
     }
-    let last = rounds.last().unwrap();
-    let response = enclave
-        .handle(Request::Verify {
-            state_id: state.state_id,
-            client_state: state.state.clone(),
-            block_hash: last.finalized.block_hash,
-            claims: vec![receipt_log_item(
-                receipts,
-                last.finalized.receipts_root,
-                tx_index,
-                log_index,
-            )],
-            batch: false,
-        })
-        .unwrap();
-    let Response::Claims { messages } = response else {
-        panic!("expected Claims")
-    };
-    assert_eq!(messages.len(), 1);
-    let claim = client
-        .verify_receipt_log(&messages[0].message, &messages[0].signature, now())
-        .unwrap();
-    assert_eq!(claim.blockNumber, last.finalized.block_number);
-    assert_eq!(claim.blockHash, last.finalized.block_hash);
-    claim
+
+    /// The enclave's signed messages for `claims` about `block_hash` (one per claim).
+    fn verify(&self, block_hash: B256, claims: Vec<ClaimItem>) -> Vec<SignedMessage> {
+        let count = claims.len();
+        let response = self
+            .enclave
+            .handle(Request::Verify {
+                state_id: self.state.state_id,
+                client_state: self.state.state.clone(),
+                block_hash,
+                claims,
+                batch: false,
+            })
+            .unwrap();
+        let Response::Claims { messages } = response else {
+            panic!("expected Claims")
+        };
+        assert_eq!(messages.len(), count);
+        messages
+    }
+
+    /// The enclave's `ReceiptLog` claim for the last round's block, checked by the reference client.
+    fn receipt_log(
+        &self,
+        round: &DevnetRound,
+        receipts: &Value,
+        tx_index: u64,
+        log_index: u64,
+    ) -> ReceiptLogClaim {
+        let item = receipt_log_item(receipts, round.finalized.receipts_root, tx_index, log_index);
+        let messages = self.verify(round.finalized.block_hash, vec![item]);
+        let claim = self
+            .client
+            .verify_receipt_log(&messages[0].message, &messages[0].signature, now())
+            .unwrap();
+        assert_eq!(claim.blockNumber, round.finalized.block_number);
+        assert_eq!(claim.blockHash, round.finalized.block_hash);
+        claim
+    }
 }
 
 #[test]
@@ -347,7 +374,7 @@ fn enclave_signs_a_receipt_log_of_a_devnet_finalized_block() {
     let rounds = synthetic_rounds(&mut devnet, 3);
     let (last_round, last_block) = rounds.last().unwrap();
     let only: Vec<DevnetRound> = rounds.iter().map(|(r, _)| r.clone()).collect();
-    let claim = enclave_loop(&devnet, &only, &last_block.receipts, 0, 0);
+    let claim = Session::sync(&devnet, &only).receipt_log(last_round, &last_block.receipts, 0, 0);
     let expected = locked_log(2);
     assert_eq!(claim.emitter, expected.address);
     assert_eq!(claim.topics, expected.topics);
@@ -724,7 +751,8 @@ fn anvil_loop(fork: Fork, hardfork: &str) {
     );
 
     let receipts = node.block_receipts(number).unwrap();
-    let claim = enclave_loop(&devnet, &[round], &receipts, tx_index, 0);
+    let session = Session::sync(&devnet, std::slice::from_ref(&round));
+    let claim = session.receipt_log(&round, &receipts, tx_index, 0);
     assert_eq!(claim.emitter, locker);
     assert_eq!(
         claim.topics,
@@ -738,6 +766,57 @@ fn anvil_loop(fork: Fork, hardfork: &str) {
         Bytes::from((amount, destination_chain, bridge).abi_encode())
     );
     assert_eq!(claim.txIndex as u64, tx_index);
+
+    // The same finalized block: the locker's account holds the locked ether (eth_getProof), and
+    // the lock transaction is in the block (transactions trie).
+    let account_proof = node
+        .rpc("eth_getProof", json!([locker, [], format!("{number:#x}")]))
+        .unwrap();
+    let finalized = node.execution_block(number).unwrap();
+    let tx_proof = transactions_trie(finalized.raw_transactions(), Some(tx_index))
+        .unwrap()
+        .into_proof()
+        .unwrap();
+    let messages = session.verify(
+        round.finalized.block_hash,
+        vec![
+            ClaimItem::Account {
+                proof: account_proof,
+            },
+            ClaimItem::Transaction {
+                header_rlp: Bytes::from(finalized.header().encode_rlp().unwrap()),
+                transaction_index: tx_index,
+                transaction: finalized.raw_transactions()[tx_index as usize].clone(),
+                proof: tx_proof,
+            },
+        ],
+    );
+    let account = session
+        .client
+        .verify_account(&messages[0].message, &messages[0].signature, now())
+        .unwrap();
+    assert_eq!(
+        (account.account, account.exists, account.balance),
+        (locker, true, amount)
+    );
+    assert_eq!(account.blockHash, round.finalized.block_hash);
+    let transaction = session
+        .client
+        .verify_transaction(&messages[1].message, &messages[1].signature, now())
+        .unwrap();
+    let tx_hash: B256 = receipt["transactionHash"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        (
+            transaction.txHash,
+            transaction.txIndex as u64,
+            transaction.txType
+        ),
+        (tx_hash, tx_index, 2)
+    );
 }
 
 #[test]
