@@ -856,3 +856,73 @@ fn a_round_more_than_one_period_after_the_last_is_refused() {
         })
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Committed devnet fixtures and the CLI.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn committed_devnet_fixtures_match_the_generator() {
+    for (name, bytes) in devnet::fixture::render().unwrap() {
+        let path = lcp_tests::fixture(&format!("{}/{name}", devnet::fixture::DIR));
+        let committed = std::fs::read(&path).unwrap();
+        assert!(
+            committed == bytes,
+            "{} differs from the generator: cargo run -p lcp-tests --bin gen_devnet_fixtures",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn cli_light_client_verify_reaches_the_devnet_finalized_block() {
+    use lcp_client::cli::light_client::{LightClientCommand, VerifyArgs, run};
+    let file = |name: &str| lcp_tests::fixture(&format!("{}/{name}", devnet::fixture::DIR));
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(file("expected.json")).unwrap()).unwrap();
+    let report = run(&LightClientCommand::Verify(VerifyArgs {
+        network: None,
+        config: Some(file("config.yaml")),
+        genesis_validators_root: None,
+        trusted_root: expected["trusted_root"].as_str().unwrap().parse().unwrap(),
+        bootstrap: file("bootstrap.json"),
+        updates: vec![file("updates.json")],
+        finality: Some(file("finality_update.json")),
+        optimistic: None,
+        current_slot: Some(100),
+        fork: None,
+        json: true,
+    }))
+    .unwrap();
+    let finalized = &report.json["finalized"];
+    let want = &expected["finalized"];
+    assert_eq!(finalized["slot"], want["slot"]);
+    assert_eq!(finalized["beacon_root"], want["beacon_root"]);
+    assert_eq!(finalized["execution"]["block_number"], want["block_number"]);
+    assert_eq!(finalized["execution"]["block_hash"], want["block_hash"]);
+    assert_eq!(
+        finalized["execution"]["receipts_root"],
+        want["receipts_root"]
+    );
+    assert_eq!(
+        report.json["sync_committee_period"],
+        expected["sync_committee_period"]
+    );
+    assert_eq!(report.json["fork"], "electra");
+    assert_eq!(report.json["skipped"], json!([]));
+    // Three updates and the finality update (validated; it finalizes nothing newer).
+    assert_eq!(report.json["applied"], 4);
+
+    // The receipts of the finalized block prove their Locked log against that receipts root.
+    let receipts: Value =
+        serde_json::from_str(&std::fs::read_to_string(file("receipts.json")).unwrap()).unwrap();
+    let root: B256 = want["receipts_root"].as_str().unwrap().parse().unwrap();
+    assert!(matches!(
+        devnet::receipt_log_item(&receipts, root, 0, 0).unwrap(),
+        ClaimItem::ReceiptLog {
+            transaction_index: 0,
+            log_index: 0,
+            ..
+        }
+    ));
+}

@@ -27,6 +27,7 @@
 
 pub mod anvil;
 pub mod defaults;
+pub mod fixture;
 pub mod json;
 pub mod keys;
 pub mod payload;
