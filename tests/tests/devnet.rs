@@ -635,6 +635,7 @@ fn the_devnet_refuses_execution_blocks_that_do_not_fit() {
             finalized: a.hash()
         })
     );
+    assert!(electra.blocks().is_empty());
     // A Prague block in a Deneb devnet (Cancun blocks have no requests hash).
     let mut deneb = Devnet::new(SEED, Fork::Deneb).unwrap();
     assert_eq!(
@@ -847,6 +848,7 @@ fn a_round_more_than_one_period_after_the_last_is_refused() {
     }
     let f = chain.next_block(&[]).unwrap().execution_block().unwrap();
     let a = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    let before = devnet.blocks().to_vec();
     assert_eq!(
         devnet.finalize(&f, &a),
         Err(DevnetError::PeriodGap {
@@ -855,6 +857,8 @@ fn a_round_more_than_one_period_after_the_last_is_refused() {
             last_period: 0
         })
     );
+    // A refused round changes nothing.
+    assert_eq!(devnet.blocks(), &before[..]);
 }
 
 // ---------------------------------------------------------------------------------------------
