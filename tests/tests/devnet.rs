@@ -668,6 +668,9 @@ fn solidity_dir() -> PathBuf {
 
 /// `ExampleLocker`'s creation bytecode, compiling it with the pinned forge if needed.
 fn locker_bytecode() -> String {
+    // The anvil tests run in parallel: one forge build at a time into `solidity/out`.
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = BUILD.lock().unwrap();
     let artifact = solidity_dir().join("out/ExampleLocker.sol/ExampleLocker.json");
     if !artifact.is_file() {
         let status = std::process::Command::new(anvil::forge_binary())
