@@ -933,3 +933,83 @@ fn cli_light_client_verify_reaches_the_devnet_finalized_block() {
         }
     ));
 }
+
+#[test]
+fn ssz_and_json_forms_of_a_round_give_the_same_state() {
+    use lcp_enclave::light_client::containers::{
+        HeaderDeneb, WireBootstrap, WireFinalityUpdate, WireHeader,
+    };
+    use ssz::Encode;
+    use ssz_types::FixedVector;
+    use ssz_types::typenum::{U6, U7};
+
+    let mut devnet = Devnet::new(SEED, Fork::Electra).unwrap();
+    let rounds: Vec<DevnetRound> = synthetic_rounds(&mut devnet, 3)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    let spec = devnet.spec().clone();
+    let ssz = |bytes: Vec<u8>| LcObject::Ssz {
+        fork: "electra".to_owned(),
+        bytes: Bytes::from(bytes),
+    };
+    let bootstrap =
+        bootstrap_from_json::<Minimal>(&spec, rounds[0].bootstrap.as_ref().unwrap()).unwrap();
+    let wire_bootstrap = WireBootstrap::<Minimal, HeaderDeneb, U6> {
+        header: HeaderDeneb::from_unified(&bootstrap.header).unwrap(),
+        current_sync_committee: bootstrap.current_sync_committee.clone(),
+        current_sync_committee_branch: FixedVector::new(
+            bootstrap.current_sync_committee_branch.clone(),
+        )
+        .unwrap(),
+    };
+    let finality_ssz = |round: &DevnetRound| {
+        let u = finality_update_from_json::<Minimal>(&spec, &round.finality_update).unwrap();
+        WireFinalityUpdate::<Minimal, HeaderDeneb, U7> {
+            attested_header: HeaderDeneb::from_unified(&u.attested_header).unwrap(),
+            finalized_header: HeaderDeneb::from_unified(&u.finalized_header).unwrap(),
+            finality_branch: FixedVector::new(u.finality_branch.clone()).unwrap(),
+            sync_aggregate: u.sync_aggregate.clone(),
+            signature_slot: u.signature_slot,
+        }
+        .as_ssz_bytes()
+    };
+
+    let enclave = start_enclave(&devnet);
+    let mut json_state = init(&enclave, &rounds[0]);
+    let mut ssz_state = updated(
+        enclave
+            .handle(Request::InitClient {
+                network_config_hash: enclave.network_config_hash(),
+                trusted_block_root: rounds[0].trusted_root,
+                bootstrap: ssz(wire_bootstrap.as_ssz_bytes()),
+            })
+            .unwrap(),
+    );
+    assert_eq!(ssz_state.state_id, json_state.state_id);
+    for round in &rounds {
+        json_state = updated(enclave.handle(update_request(&json_state, round)).unwrap());
+        let updates = round
+            .updates
+            .iter()
+            .map(|u| {
+                ssz(update_from_json::<Minimal>(&spec, u)
+                    .unwrap()
+                    .to_ssz()
+                    .unwrap())
+            })
+            .collect();
+        ssz_state = updated(
+            enclave
+                .handle(Request::UpdateClient {
+                    state_id: ssz_state.state_id,
+                    client_state: ssz_state.state.clone(),
+                    updates,
+                    finality_update: Some(ssz(finality_ssz(round))),
+                })
+                .unwrap(),
+        );
+        assert_eq!(ssz_state.state_id, json_state.state_id);
+        assert_eq!(ssz_state.state, json_state.state);
+    }
+}
