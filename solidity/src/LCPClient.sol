@@ -37,6 +37,7 @@ contract LCPClient is ILCPClient {
     error TrustedRootMismatch(bytes32 got, bytes32 expected);
     error ZeroPostState();
     error ZeroBlockHash(uint64 blockNumber);
+    error NoStateChange(bytes32 stateId);
     error SignatureListLength(uint256 length);
     error BelowThreshold(uint256 signatures, uint256 threshold);
     error SignersNotAscending(address signer, address previous);
@@ -518,6 +519,11 @@ contract LCPClient is ILCPClient {
             emit Frozen(u.finalizedSlot, u.blockNumber, digest, bytes32(0));
             return;
         }
+        // An update that moves nothing (every light-client update was merely stale) is refused: the
+        // enclave never signs one, and accepting it would let a relayer replay it forever as a no-op
+        // that emits `StateUpdated`. Checked after the conflict test, so a conflicting hash still
+        // freezes.
+        if (u.postStateId == u.prevStateId) revert NoStateChange(u.postStateId);
         if (stored == bytes32(0)) _blockHashes[u.blockNumber] = u.blockHash;
         if (u.blockNumber > cfg.latestBlockNumber) {
             Config storage c = _config;

@@ -529,6 +529,91 @@ fn expect_error(result: Result<Response, ErrorBody>, code: &str) -> String {
 }
 
 #[test]
+fn updates_that_are_all_stale_sign_nothing() {
+    let synced = synced();
+    let mut conn = Conn::open(&synced.server);
+    let all = || UpdateClient {
+        updates: period_updates().into_iter().map(LcObject::Json).collect(),
+        finality_update: Some(LcObject::Json(json(&format!("{CAPELLA}/finality.json")))),
+    };
+    // Replaying the six periods and the finality update on the synced state: the last period's
+    // update (not finalizing anything new) becomes the store's best valid update again, which the
+    // finality update had cleared: one applied, six stale, and a real transition is signed.
+    let request =
+        |state_id: B256, client_state: ClientState, body: UpdateClient| Request::UpdateClient {
+            state_id,
+            client_state,
+            updates: body.updates,
+            finality_update: body.finality_update,
+        };
+    let (state, state_id, update, applied, stale) = client_updated(
+        conn.call(&request(synced.state_id, synced.state.clone(), all()))
+            .unwrap(),
+    );
+    assert_eq!((applied, stale), (1, 6));
+    let body: UpdateState = decode_message(DOMAIN, &update.message).unwrap();
+    assert_eq!(
+        (body.prevStateId, body.postStateId),
+        (synced.state_id, state_id)
+    );
+    assert_ne!(state_id, synced.state_id);
+    let mut client = reference_client(synced.key);
+    let init = client_updated(
+        conn.call(&Request::InitClient {
+            network_config_hash: synced.server.network_config_hash,
+            trusted_block_root: trusted_root(),
+            bootstrap: bootstrap(),
+        })
+        .unwrap(),
+    )
+    .2;
+    for (signed, what) in [
+        (&init, "init"),
+        (&synced.update, "sync"),
+        (&update, "replay"),
+    ] {
+        let result = if what == "init" {
+            client.initialize(&signed.message, &signed.signature, now())
+        } else {
+            client.update_state(&signed.message, &signed.signature, now())
+        };
+        assert_eq!(result, Ok(UpdateOutcome::Applied), "{what}");
+    }
+
+    // The same again on that state: the last period's update re-sets the best valid update the
+    // store already holds, the rest are stale; the state id would not move, so nothing is signed.
+    let message = expect_error(
+        conn.call(&request(state_id, state.clone(), all())),
+        "nothing_to_apply",
+    );
+    assert_eq!(
+        message,
+        "nothing to apply: the state is unchanged after 7 valid update(s), 6 of them stale"
+    );
+    let message = expect_error(
+        conn.call(&request(
+            state_id,
+            state,
+            UpdateClient {
+                updates: vec![],
+                finality_update: all().finality_update,
+            },
+        )),
+        "nothing_to_apply",
+    );
+    assert_eq!(
+        message,
+        "nothing to apply: the state is unchanged after 1 valid update(s), 0 of them stale"
+    );
+}
+
+/// The updates of one `UpdateClient`.
+struct UpdateClient {
+    updates: Vec<LcObject>,
+    finality_update: Option<LcObject>,
+}
+
+#[test]
 fn a_state_whose_id_does_not_match_is_refused_and_the_connection_stays_usable() {
     let synced = synced();
     let block = finalized_block();

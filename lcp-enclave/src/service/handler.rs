@@ -395,6 +395,16 @@ impl Enclave {
             .map_err(ServiceError::FinalityUpdate)?;
             count(outcome);
         }
+        // The state id covers every store field, so an unchanged id means nothing changed (all
+        // stale, or an "applied" update that re-set a best valid update the store already held).
+        // Signing `UpdateState{prev == post}` would hand the host a no-op the contract refuses
+        // (`NoStateChange`) and that could be replayed forever.
+        if self.state_id(&store)? == named {
+            return Err(ServiceError::NothingToApply {
+                updates: applied.saturating_add(stale),
+                stale,
+            });
+        }
         let (state_id, update) = self.update_state(named, &store)?;
         Ok(Response::ClientUpdated {
             client_state: self.client_state(&store)?,
