@@ -661,6 +661,29 @@ contract LCPClient is ILCPClient {
     }
 
     /// @inheritdoc ILCPClient
+    function verifyTransactionBatch(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.TransactionClaim[] calldata claims,
+        uint256[] calldata indices,
+        bytes32[] calldata proofs
+    ) external view returns (ILCPMessages.BatchClaims memory batch) {
+        uint256 depth;
+        (batch, depth) = _verifiedBatch(message, signatures, claims.length, indices.length, proofs.length);
+        for (uint256 i; i < claims.length; ++i) {
+            _checkClaimBlock(claims[i].blockNumber, claims[i].blockHash, batch);
+            MerkleClaims.verify(
+                batch.root,
+                batch.leafCount,
+                depth,
+                indices[i],
+                MerkleClaims.transactionLeaf(claims[i]),
+                proofs[i * depth:(i + 1) * depth]
+            );
+        }
+    }
+
+    /// @inheritdoc ILCPClient
     function verifyStorageBatchAll(
         bytes calldata message,
         bytes calldata signatures,
