@@ -437,7 +437,6 @@ fn real_transactions_of_the_finalized_block_are_signed_one_by_one_and_in_a_batch
     };
     assert_eq!(messages.len(), indices.len());
     for (signed, &index) in messages.iter().zip(&indices) {
-        let claim: TransactionClaim = decode_message(DOMAIN, &signed.message).unwrap();
         assert_eq!(
             verify_signatures(
                 signing_digest(&signed.message),
@@ -448,9 +447,22 @@ fn real_transactions_of_the_finalized_block_are_signed_one_by_one_and_in_a_batch
             ),
             Ok(vec![synced.key])
         );
-        assert_eq!(claim.txIndex as u64, index);
-        assert_eq!(claim.txHash, keccak256(&block.transactions[index as usize]));
-        assert_eq!(client.block_hash(claim.blockNumber), Some(claim.blockHash));
+        // The reference `LCPClient.verifyTransaction`: header, signature, threshold, stored block.
+        let claim = client
+            .verify_transaction(&signed.message, &signed.signature, now())
+            .unwrap();
+        let raw = &block.transactions[index as usize];
+        assert_eq!(
+            claim,
+            TransactionClaim {
+                blockNumber: 17_923_026,
+                blockHash: block.block_hash,
+                txIndex: index as u32,
+                txHash: keccak256(raw),
+                // EIP-2718: a first byte below 0x7f is the type, else a legacy RLP list.
+                txType: if raw[0] < 0x7f { raw[0] } else { 0 },
+            }
+        );
     }
 
     let Response::Batch { batch, leaves } = conn
@@ -759,9 +771,15 @@ fn a_claim_against_a_block_the_state_does_not_hold_is_refused() {
         }),
         "header_not_held",
     );
-    assert!(message.contains(&other_hash.to_string()));
-    // Naming the held block with that proof: the proof does not verify against its state root.
     let block = finalized_block();
+    assert_eq!(
+        message,
+        format!(
+            "block {other_hash} is not the state's finalized execution block {}",
+            block.block_hash
+        )
+    );
+    // Naming the held block with that proof: the proof does not verify against its state root.
     expect_error(
         conn.call(&Request::Verify {
             state_id: synced.state_id,
@@ -792,7 +810,46 @@ fn a_claim_against_a_block_the_state_does_not_hold_is_refused() {
         }),
         "claim",
     );
-    assert!(message.starts_with("claim #0:"), "{message}");
+    assert_eq!(
+        message,
+        format!(
+            "claim #0: block_hash: expected {}, got {}",
+            block.block_hash,
+            sealed.hash()
+        )
+    );
+    // A real transaction of the held block, claimed with the header of another block (7109430's).
+    let message = expect_error(
+        conn.call(&Request::Verify {
+            state_id: synced.state_id,
+            client_state: synced.state.clone(),
+            block_hash: block.block_hash,
+            claims: vec![match transaction_item(&block, 0) {
+                ClaimItem::Transaction {
+                    transaction_index,
+                    transaction,
+                    proof,
+                    ..
+                } => ClaimItem::Transaction {
+                    header_rlp: Bytes::from(sealed.header().encode_rlp().unwrap()),
+                    transaction_index,
+                    transaction,
+                    proof,
+                },
+                other => panic!("a transaction item, got {other:?}"),
+            }],
+            batch: true,
+        }),
+        "claim",
+    );
+    assert_eq!(
+        message,
+        format!(
+            "claim #0: block_hash: expected {}, got {}",
+            block.block_hash,
+            sealed.hash()
+        )
+    );
 }
 
 #[test]

@@ -596,6 +596,9 @@ fn prove(
             proof,
         } => {
             let header = SealedExecutionHeader::decode_rlp(header_rlp).map_err(spv)?;
+            // The anchor first: a header that is not the state's finalized block is refused as
+            // such, whatever the proof (cheaper, and the error names the block, not a trie node).
+            header.check_against(facts).map_err(spv)?;
             let proven = verify_transaction_proof(
                 header.header().transactions_root,
                 *transaction_index,
