@@ -59,7 +59,10 @@ struct Server {
 }
 
 fn start(spec: ChainSpec) -> Server {
-    let nsm = SimulatedNsm::random(Clock::System).unwrap();
+    serve_nsm(spec, SimulatedNsm::random(Clock::System).unwrap())
+}
+
+fn serve_nsm(spec: ChainSpec, nsm: SimulatedNsm) -> Server {
     let root_der = nsm.root_der().to_vec();
     let pcrs = nsm.pcrs().to_vec();
     let enclave = Enclave::start(
@@ -343,6 +346,41 @@ fn info_attestation_verifies_and_binds_the_key() {
     // Another enclave has another key.
     let other = start(ChainSpec::mainnet());
     assert_ne!(attested_key(&other, &mut Conn::open(&other)), key);
+}
+
+#[test]
+fn a_restarted_seeded_enclave_keeps_its_anchor_and_measurement_with_a_new_key() {
+    use lcp_enclave::nsm::simulated::{PinnedIdentity, Seed};
+    let seed = Seed([0x5d; 32]);
+    // What the deployer pins before any enclave runs.
+    let identity = PinnedIdentity::of(&seed).unwrap();
+    let run = || {
+        let server = serve_nsm(
+            ChainSpec::mainnet(),
+            SimulatedNsm::restartable(seed, Clock::System).unwrap(),
+        );
+        assert_eq!(server.root_der, identity.root_der);
+        assert_eq!(server.pcrs, identity.pcrs);
+        let mut conn = Conn::open(&server);
+        // `attested_key` verifies the document under the server's root and PCR0-2: here the
+        // pinned identity's.
+        let key = attested_key(&server, &mut conn);
+        let Response::Info { attestation, .. } = conn.call(&Request::Info { nonce: None }).unwrap()
+        else {
+            panic!("expected Info")
+        };
+        let sign1 = attestation_verifier::nitro::cose::parse(&attestation).unwrap();
+        let document = attestation_verifier::nitro::document::parse(&sign1.payload).unwrap();
+        let cabundle: Vec<Vec<u8>> = document.cabundle.iter().map(|c| c.to_vec()).collect();
+        (key, cabundle, document.certificate.to_vec())
+    };
+    let (key_1, bundle_1, leaf_1) = run();
+    let (key_2, bundle_2, leaf_2) = run();
+    assert_eq!(bundle_1.len(), 4);
+    assert_eq!(bundle_1, bundle_2, "byte-identical CA certificates");
+    assert_eq!(bundle_1[0], identity.root_der);
+    assert_ne!(key_1, key_2, "a new enclave key per start");
+    assert_ne!(leaf_1, leaf_2, "a new leaf per start");
 }
 
 #[test]
