@@ -50,14 +50,13 @@ pub fn locate() -> Option<PathBuf> {
     if repo.is_file() {
         return Some(repo);
     }
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(found) = cwd
+    if let Ok(cwd) = std::env::current_dir()
+        && let Some(found) = cwd
             .ancestors()
             .map(|dir| dir.join(NPM_ANVIL))
             .find(|p| p.is_file())
-        {
-            return Some(found);
-        }
+    {
+        return Some(found);
     }
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -115,10 +114,10 @@ impl Anvil {
             let mut sender = Some(sender);
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if let Some(address) = line.strip_prefix("Listening on ") {
-                    if let Some(sender) = sender.take() {
-                        let _ = sender.send(address.trim().to_owned());
-                    }
+                if let Some(address) = line.strip_prefix("Listening on ")
+                    && let Some(sender) = sender.take()
+                {
+                    let _ = sender.send(address.trim().to_owned());
                 }
             }
         });

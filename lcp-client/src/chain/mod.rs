@@ -842,13 +842,16 @@ impl LcpChain {
     }
 }
 
+/// The `claims`, `indices` and concatenated `proofs` arguments of a `verify*Batch` call.
+type BatchArrays<C> = (Vec<C>, Vec<U256>, Vec<B256>);
+
 /// The `claims`, `indices` and concatenated `proofs` arrays of a `verify*Batch` call, from the
 /// enclave's batch leaves of type `expected`.
 fn batch_arrays<C>(
     call: &'static str,
     leaves: &[BatchLeaf],
     expected: MessageType,
-) -> Result<(Vec<C>, Vec<U256>, Vec<B256>), ChainError>
+) -> Result<BatchArrays<C>, ChainError>
 where
     C: SolValue + From<<C::SolType as alloy_sol_types::SolType>::RustType>,
 {
