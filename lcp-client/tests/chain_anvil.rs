@@ -497,3 +497,78 @@ async fn batches_bridge_release_and_misbehaviour_on_anvil() {
     let frozen = chain.update_state(&a).await.unwrap_err();
     assert_eq!(frozen.revert_name(), Some("ClientFrozen"));
 }
+
+/// The receipt wait: a transaction dropped from the pool is re-sent once with the same nonce (and
+/// mined once); a transaction that stays pending ends in `ReceiptTimeout` naming its nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_transaction_is_resent_once_with_the_same_nonce() {
+    use alloy_primitives::keccak256;
+    use alloy_provider::Provider;
+    use std::time::Duration;
+
+    let Some(anvil) = anvil_or_skip("a_dropped_transaction_is_resent_once_with_the_same_nonce")
+    else {
+        return;
+    };
+    let deployer = anvil::dev_signer(0).unwrap();
+    let sender = deployer.address();
+    let config = DeployConfig::new(keccak256(b"config"), keccak256(b"root"));
+    let (chain, _) = LcpChain::deploy(&anvil.endpoint(), deployer, &config)
+        .await
+        .unwrap();
+    let chain = chain.with_receipt_timeout(Duration::from_millis(1_000));
+    let provider = chain.provider().clone();
+    let rpc_provider = provider.clone();
+    let rpc = move |method: &'static str, params: Value| {
+        let provider = rpc_provider.clone();
+        async move {
+            provider
+                .raw_request::<_, Value>(method.into(), params)
+                .await
+                .unwrap()
+        }
+    };
+    rpc("evm_setAutomine", serde_json::json!([false])).await;
+    let nonce = provider.get_transaction_count(sender).await.unwrap();
+
+    // Dropped after 300 ms; blocks are mined only after the first wait (1 s) has expired.
+    let background = {
+        let rpc = rpc.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            rpc("anvil_dropAllTransactions", serde_json::json!([])).await;
+            tokio::time::sleep(Duration::from_millis(1_200)).await;
+            for _ in 0..20 {
+                rpc("evm_mine", serde_json::json!([])).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let outcome = chain
+        .set_operator(Address::repeat_byte(0x0e), true)
+        .await
+        .unwrap();
+    background.await.unwrap();
+    let mined = rpc(
+        "eth_getTransactionByHash",
+        serde_json::json!([outcome.tx_hash]),
+    )
+    .await;
+    let mined_nonce = u64::from_str_radix(
+        mined["nonce"].as_str().unwrap().trim_start_matches("0x"),
+        16,
+    )
+    .unwrap();
+    assert_eq!(mined_nonce, nonce);
+    assert_eq!(
+        provider.get_transaction_count(sender).await.unwrap(),
+        nonce + 1
+    );
+
+    // Pending and never mined: one more wait, then a typed timeout.
+    let error = chain.set_threshold(2).await.unwrap_err();
+    assert!(
+        matches!(error, ChainError::ReceiptTimeout { nonce: n, .. } if n == nonce + 1),
+        "{error}"
+    );
+}

@@ -88,6 +88,14 @@ impl Anvil {
     /// # Errors
     /// [`ChainError::AnvilStart`].
     pub fn spawn_at(path: &Path) -> Result<Anvil, ChainError> {
+        Anvil::spawn_with(path, &[])
+    }
+
+    /// Starts anvil from `path` with `extra` arguments after the defaults (e.g. `--no-mining`).
+    ///
+    /// # Errors
+    /// [`ChainError::AnvilStart`].
+    pub fn spawn_with(path: &Path, extra: &[&str]) -> Result<Anvil, ChainError> {
         let failure = |reason| ChainError::AnvilStart {
             path: path.to_owned(),
             reason,
@@ -97,6 +105,7 @@ impl Anvil {
             .arg("--enable-tx-gas-limit")
             .args(["--gas-limit", &ANVIL_BLOCK_GAS_LIMIT.to_string()])
             .args(["--chain-id", &ANVIL_CHAIN_ID.to_string()])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
