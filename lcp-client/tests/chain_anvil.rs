@@ -135,6 +135,20 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         }
     );
 
+    // `connect` finds the deployed client, and refuses an address without code.
+    let reconnected = LcpChain::connect(
+        &anvil.endpoint(),
+        anvil::dev_signer(1).unwrap(),
+        deployment.client,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reconnected.domain().client, deployment.client);
+    assert!(matches!(
+        LcpChain::connect(&anvil.endpoint(), anvil::dev_signer(1).unwrap(), Address::repeat_byte(9)).await,
+        Err(ChainError::NoContract { address }) if address == Address::repeat_byte(9)
+    ));
+
     let fresh = chain.state().await.unwrap();
     assert!(!fresh.is_initialized());
     assert_eq!(fresh.trusted_root, trusted_root);
@@ -296,7 +310,6 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         Signed::combine(std::slice::from_ref(&messages[0])).unwrap(),
         Signed::from(&messages[0])
     );
-    let _: Address = operator;
 }
 
 /// Signs `body` for `domain` with `key` (the enclave's own signing path, on synthetic bodies: this

@@ -181,6 +181,12 @@ pub enum ChainError {
         #[source]
         source: Box<alloy_contract::Error>,
     },
+    /// No contract code at the address given as `LCPClient`.
+    #[error("no contract deployed at {address}")]
+    NoContract {
+        /// The address.
+        address: Address,
+    },
     /// A deployment receipt names no contract address.
     #[error("deploying {contract}: the receipt of {tx_hash} has no contract address")]
     NoContractAddress {

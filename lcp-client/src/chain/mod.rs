@@ -163,13 +163,24 @@ impl LcpChain {
     /// Connects to the `LCPClient` at `client` through `rpc_url`, sending as `signer`.
     ///
     /// # Errors
-    /// [`ChainError::Rpc`] when the endpoint does not answer.
+    /// [`ChainError::Rpc`] when the endpoint does not answer; [`ChainError::NoContract`] when
+    /// nothing is deployed at `client`.
     pub async fn connect(
         rpc_url: &str,
         signer: PrivateKeySigner,
         client: Address,
     ) -> Result<LcpChain, ChainError> {
         let (provider, sender, chain_id) = signing_provider(rpc_url, signer).await?;
+        let code = provider
+            .get_code_at(client)
+            .await
+            .map_err(|source| ChainError::Rpc {
+                call: "eth_getCode",
+                source,
+            })?;
+        if code.is_empty() {
+            return Err(ChainError::NoContract { address: client });
+        }
         Ok(LcpChain {
             provider,
             sender,
