@@ -280,7 +280,12 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         assert_eq!(onchain_claim.blockHash, block_hash);
         assert_eq!(onchain_claim.txIndex, index);
         assert_eq!(onchain_claim.txType, ty);
-        let sent = chain.verify_transaction_tx(message).await.unwrap();
+        // Sent as a transaction: directly, and through the type dispatch of `submit_claim`.
+        let sent = if index == 0 {
+            chain.verify_transaction_tx(message).await.unwrap()
+        } else {
+            chain.submit_claim(message).await.unwrap()
+        };
         assert!(
             sent.gas_used > 21_000 && sent.gas_used < 100_000,
             "{sent:?}"
@@ -291,6 +296,18 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         messages[0].message.get(1).copied(),
         Some(u8::from(MessageType::TransactionClaim))
     );
+
+    assert!(matches!(
+        chain.submit_claim(&update).await,
+        Err(ChainError::NotAClaim {
+            message_type: Some(1)
+        })
+    ));
+    // The futures are Send (a relayer runs them on a multi-threaded runtime).
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send(&chain.update_state(&update));
+    assert_send(&chain.state());
+    assert_send(&chain.register_enclave_key(&attestation));
 
     // A signature by an unregistered key is refused by name.
     let stranger = SignedMessage {

@@ -181,6 +181,12 @@ pub enum ChainError {
         #[source]
         source: Box<alloy_contract::Error>,
     },
+    /// The message is not a single claim (`submit_claim`).
+    #[error("message type {message_type:?} is not a single claim")]
+    NotAClaim {
+        /// Byte 1 of the message header, if present.
+        message_type: Option<u8>,
+    },
     /// No contract code at the address given as `LCPClient`.
     #[error("no contract deployed at {address}")]
     NoContract {

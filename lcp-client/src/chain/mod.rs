@@ -486,6 +486,30 @@ impl LcpChain {
         self.send("LCPClient.verifyAccount", request, None).await
     }
 
+    /// Sends a signed single-claim message to its `verify*` entry point as a transaction, chosen by
+    /// the message type in its header (byte 1): receipt log, storage, account or transaction.
+    ///
+    /// # Errors
+    /// [`ChainError::NotAClaim`] for another message type; as [`Self::verify_transaction`].
+    pub async fn submit_claim(&self, signed: impl Into<Signed>) -> Result<TxOutcome, ChainError> {
+        let s = signed.into();
+        let byte = s.message.get(1).copied();
+        let kind = byte.and_then(|b| MessageType::try_from(b).ok());
+        match kind {
+            Some(MessageType::ReceiptLogClaim) => self.verify_receipt_log_tx(s).await,
+            Some(MessageType::StorageClaim) => self.verify_storage_tx(s).await,
+            Some(MessageType::AccountClaim) => self.verify_account_tx(s).await,
+            Some(MessageType::TransactionClaim) => self.verify_transaction_tx(s).await,
+            Some(
+                MessageType::None
+                | MessageType::UpdateState
+                | MessageType::BatchClaims
+                | MessageType::__Invalid,
+            )
+            | None => Err(ChainError::NotAClaim { message_type: byte }),
+        }
+    }
+
     // ----------------------------------------------------------------- batches
 
     /// `verifyStorageBatch` as an `eth_call` for the storage leaves of an enclave `Batch` answer
