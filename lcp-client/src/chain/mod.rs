@@ -7,6 +7,16 @@
 //! is burnt on it), sent with an explicit nonce, and its receipt awaited; a transaction that
 //! vanishes is re-sent once with the same nonce. A restarted relayer reads [`ChainState`] from the
 //! contract instead of trusting local files.
+//!
+//! ```text
+//! let (chain, deployment) = LcpChain::deploy(rpc, owner_key, &DeployConfig { .. }).await?;
+//! // start the enclave for chain.domain(); Info → attestation document
+//! chain.register_enclave_key(&document).await?;        // sender = the attested operator
+//! chain.initialize(&init_update).await?;                 // SignedMessage from InitClient
+//! chain.update_state(&update).await?;                    // SignedMessage from UpdateClient
+//! let claim = chain.verify_transaction(&signed).await?;  // eth_call: the proven claim
+//! let state = chain.state().await?;                      // what the contract holds
+//! ```
 
 pub mod anvil;
 pub mod bindings;
