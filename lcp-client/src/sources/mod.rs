@@ -1,0 +1,43 @@
+//! Data sources: Beacon-API and execution JSON-RPC clients over pools of untrusted endpoints.
+//!
+//! Nothing a node says is trusted: the enclave verifies light-client data and SPV proofs. What
+//! this layer adds is availability and hygiene: several endpoints per source tried in order,
+//! per-request timeouts, retries with exponential backoff, fallback, demotion of endpoints that
+//! fail or whose data the enclave rejected ([`BeaconClient::report_rejected`],
+//! [`ExecutionClient::report_rejected`]), bounded response bodies and typed errors naming the
+//! endpoint and the request ([`SourceError`]). Every answer says which endpoint produced it
+//! ([`Sourced`]), so a rejection can be traced back to its source.
+
+pub mod beacon;
+pub mod beacon_ssz;
+pub mod endpoints;
+pub mod error;
+pub mod execution;
+mod http;
+pub mod options;
+pub mod rpc_transport;
+
+pub use beacon::BeaconClient;
+pub use endpoints::{EndpointId, EndpointPool};
+pub use error::{ShapeProblem, SourceError, SszProblem};
+pub use execution::ExecutionClient;
+pub use options::SourceOptions;
+
+/// A value and the endpoint it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sourced<T> {
+    /// The answer.
+    pub value: T,
+    /// Who answered (pass it to `report_rejected` if the enclave refuses the data).
+    pub endpoint: EndpointId,
+}
+
+impl<T> Sourced<T> {
+    /// Applies `f` to the value, keeping the endpoint.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Sourced<U> {
+        Sourced {
+            value: f(self.value),
+            endpoint: self.endpoint,
+        }
+    }
+}
