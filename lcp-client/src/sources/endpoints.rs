@@ -468,7 +468,6 @@ mod tests {
     fn run_retries_transient_errors_then_falls_back_and_demotes() {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
-            .start_paused(false)
             .build()
             .unwrap();
         let fast = SourceOptions {
