@@ -106,7 +106,7 @@ impl Data {
             Value::Array(items) => items
                 .into_iter()
                 .map(|update| {
-                    let slot = decimal(&update["data"]["attested_header"]["beacon"]["slot"])?;
+                    let slot = decimal(at(&update, "/data/attested_header/beacon/slot")?)?;
                     Ok((slot.checked_div(SLOTS_PER_PERIOD).unwrap_or(0), update))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?,
@@ -116,13 +116,13 @@ impl Data {
         let optimistic = read(format!("{CAPELLA_DIR}/optimistic.json"))?;
         // Block roots from the light-client headers of the same blocks.
         let headers = [
-            &finality["data"]["finalized_header"]["beacon"],
-            &finality["data"]["attested_header"]["beacon"],
-            &optimistic["data"]["attested_header"]["beacon"],
+            at(&finality, "/data/finalized_header/beacon")?,
+            at(&finality, "/data/attested_header/beacon")?,
+            at(&optimistic, "/data/attested_header/beacon")?,
         ];
         let mut roots = HashMap::new();
         for header in headers {
-            roots.insert(decimal(&header["slot"])?, header_root(header)?);
+            roots.insert(decimal(at(header, "/slot")?)?, header_root(header)?);
         }
         let mut blocks = Vec::new();
         for slot in [7_109_344u64, 7_109_430, 7_109_431] {
@@ -148,6 +148,13 @@ impl Data {
     }
 }
 
+/// The value at a JSON pointer.
+fn at<'a>(value: &'a Value, pointer: &str) -> anyhow::Result<&'a Value> {
+    value
+        .pointer(pointer)
+        .ok_or_else(|| anyhow!("{pointer} missing"))
+}
+
 fn decimal(value: &Value) -> anyhow::Result<u64> {
     value
         .as_str()
@@ -168,7 +175,10 @@ fn b256(value: &Value) -> anyhow::Result<B256> {
 fn header_root(header: &Value) -> anyhow::Result<B256> {
     let uint = |field: &str| -> anyhow::Result<B256> {
         let mut chunk = [0u8; 32];
-        for (dst, src) in chunk.iter_mut().zip(decimal(&header[field])?.to_le_bytes()) {
+        for (dst, src) in chunk
+            .iter_mut()
+            .zip(decimal(at(header, &format!("/{field}"))?)?.to_le_bytes())
+        {
             *dst = src;
         }
         Ok(B256::from(chunk))
@@ -176,9 +186,9 @@ fn header_root(header: &Value) -> anyhow::Result<B256> {
     let mut level = vec![
         uint("slot")?,
         uint("proposer_index")?,
-        b256(&header["parent_root"])?,
-        b256(&header["state_root"])?,
-        b256(&header["body_root"])?,
+        b256(at(header, "/parent_root")?)?,
+        b256(at(header, "/state_root")?)?,
+        b256(at(header, "/body_root")?)?,
         B256::ZERO,
         B256::ZERO,
         B256::ZERO,
@@ -568,8 +578,8 @@ fn rpc_result(
                 .as_array()
                 .and_then(|receipts| {
                     receipts.iter().find(|r| {
-                        r["transactionHash"]
-                            .as_str()
+                        r.get("transactionHash")
+                            .and_then(Value::as_str)
                             .is_some_and(|h| h.eq_ignore_ascii_case(hash))
                     })
                 })
@@ -589,14 +599,20 @@ fn rpc_result(
                 .proofs
                 .iter()
                 .find(|p| {
-                    p["address"]
-                        .as_str()
+                    p.get("address")
+                        .and_then(Value::as_str)
                         .is_some_and(|a| a.eq_ignore_ascii_case(address))
                 })
                 .ok_or((-32000, "account not recorded"))?;
-            let recorded: Vec<B256> = proof["storageProof"]
-                .as_array()
-                .map(|items| items.iter().filter_map(|s| b256(&s["key"]).ok()).collect())
+            let recorded: Vec<B256> = proof
+                .get("storageProof")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|s| s.get("key").and_then(|k| b256(k).ok()))
+                        .collect()
+                })
                 .unwrap_or_default();
             if keys != recorded {
                 return Err((-32000, "these storage keys were not recorded"));
