@@ -20,15 +20,18 @@
               callers' pattern matching"
 )]
 
-use alloy_primitives::{B256, Bytes};
+use alloy_consensus::TxEnvelope;
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{B256, Bytes, keccak256};
 use lcp_enclave::light_client::config::Fork;
 use lcp_enclave::service::protocol::ClaimItem;
 use lcp_enclave::spv::account::AccountProof;
 use lcp_enclave::spv::error::TrieKind;
 use lcp_enclave::spv::payload::payload_of_beacon_block;
 use lcp_enclave::spv::transaction::transactions_trie;
-use lcp_enclave::spv::trie::OrderedTrie;
+use lcp_enclave::spv::trie::{MAX_TRANSACTIONS_PER_BLOCK, OrderedTrie};
 use lcp_enclave::spv::{BlockReceipts, SealedExecutionHeader, SpvError};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// Why a claim item could not be built.
@@ -347,6 +350,69 @@ fn transaction_item(
         transaction,
         proof: trie.into_proof().unwrap_or_default(),
     })
+}
+
+/// A `Transaction` item from an `eth_getBlockByNumber(n, true)` result: the header is rebuilt
+/// from the JSON (its hash checked against `hash`), every transaction object is re-encoded as
+/// EIP-2718 bytes (its keccak checked against its `hash`), and the transactions must rebuild
+/// the header's `transactionsRoot`.
+///
+/// # Errors
+/// A malformed header or transaction, a hash-only block, a hash or root mismatch, or `tx_index`
+/// out of range.
+pub fn transaction_item_from_block(
+    block_json: &Value,
+    tx_index: u64,
+) -> Result<ClaimItem, ClaimBuildError> {
+    let block = rpc_result(block_json, "block")?;
+    let sealed = SealedExecutionHeader::from_rpc_json(block).map_err(spv("block"))?;
+    let objects = block.get("transactions").and_then(Value::as_array).ok_or(
+        ClaimBuildError::RpcTransaction {
+            index: 0,
+            problem: RpcTransactionProblem::NotFull,
+        },
+    )?;
+    if objects.len() > MAX_TRANSACTIONS_PER_BLOCK {
+        return Err(ClaimBuildError::Spv {
+            what: "block",
+            source: SpvError::TooMany {
+                what: "transactions",
+                count: objects.len(),
+                max: MAX_TRANSACTIONS_PER_BLOCK,
+            },
+        });
+    }
+    let transactions = objects
+        .iter()
+        .enumerate()
+        .map(|(index, object)| raw_transaction(object, index))
+        .collect::<Result<Vec<_>, _>>()?;
+    transaction_item(&sealed, &transactions, tx_index)
+}
+
+/// The EIP-2718 bytes of an RPC transaction object, checked against its `hash`.
+fn raw_transaction(object: &Value, index: usize) -> Result<Bytes, ClaimBuildError> {
+    let problem = |problem| ClaimBuildError::RpcTransaction { index, problem };
+    if !object.is_object() {
+        return Err(problem(RpcTransactionProblem::NotFull));
+    }
+    let reported: B256 = object
+        .get("hash")
+        .and_then(Value::as_str)
+        .and_then(|hash| hash.parse().ok())
+        .ok_or_else(|| problem(RpcTransactionProblem::NoHash))?;
+    let envelope = TxEnvelope::deserialize(object)
+        .map_err(|error| problem(RpcTransactionProblem::Decode(error)))?;
+    let raw = envelope.encoded_2718();
+    let computed = keccak256(&raw);
+    if computed != reported {
+        return Err(ClaimBuildError::TransactionHash {
+            index,
+            reported,
+            computed,
+        });
+    }
+    Ok(Bytes::from(raw))
 }
 
 /// A `Storage` item: the `eth_getProof` result, checked to be a well-formed proof response

@@ -11,8 +11,8 @@ use alloy_primitives::{B256, keccak256};
 use attestation_verifier::message::TransactionClaim;
 use attestation_verifier::message::encode::decode_message;
 use lcp_client::claims::{
-    ClaimBuildError, account_item, beacon_block_execution, receipt_log_item, receipts_root,
-    storage_item, transaction_item_from_beacon_block,
+    ClaimBuildError, RpcTransactionProblem, account_item, beacon_block_execution, receipt_log_item,
+    receipts_root, storage_item, transaction_item_from_beacon_block, transaction_item_from_block,
 };
 use lcp_enclave::service::ServiceError;
 use lcp_enclave::service::protocol::{ClaimItem, LcObject, Request, Response};
@@ -278,6 +278,75 @@ fn storage_and_account_items_carry_proofs_that_verify_against_the_state_root() {
         Err(ClaimBuildError::Spv {
             what: "eth_getProof",
             ..
+        })
+    ));
+}
+
+/// Real Sepolia `eth_getBlockByNumber(…, true)` answers (lodestar prover fixtures): legacy and
+/// EIP-1559 transactions re-encoded from their JSON rebuild the real transactions root.
+#[test]
+fn transaction_items_from_full_transaction_rpc_blocks_rebuild_the_real_root() {
+    for name in [
+        "eth_getBlock_with_contractCreation",
+        "eth_getBlock_with_no_accessList",
+    ] {
+        let recorded = json(&format!("sepolia/execution/lodestar_prover/{name}.json"));
+        let block = &recorded["response"];
+        let header = SealedExecutionHeader::from_rpc_json(&block["result"]).unwrap();
+        let count = block["result"]["transactions"].as_array().unwrap().len() as u64;
+        for index in [0, count / 2, count - 1] {
+            let item = transaction_item_from_block(block, index).unwrap();
+            let ClaimItem::Transaction {
+                header_rlp,
+                transaction_index,
+                transaction,
+                proof,
+            } = item
+            else {
+                panic!("expected a Transaction item");
+            };
+            assert_eq!(transaction_index, index);
+            assert_eq!(
+                SealedExecutionHeader::decode_rlp(&header_rlp)
+                    .unwrap()
+                    .hash(),
+                header.hash()
+            );
+            let hash: B256 = block["result"]["transactions"][index as usize]["hash"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(keccak256(&transaction), hash);
+            let proven = lcp_enclave::spv::verify_transaction_proof(
+                header.header().transactions_root,
+                index,
+                &transaction,
+                &proof,
+            )
+            .unwrap();
+            assert_eq!(proven.transaction().hash, hash);
+        }
+    }
+}
+
+#[test]
+fn rpc_transaction_errors_are_typed() {
+    let recorded = json("sepolia/execution/lodestar_prover/eth_getBlock_with_no_accessList.json");
+    let mut block = recorded["response"]["result"].clone();
+    // A changed value no longer hashes to the reported hash.
+    block["transactions"][1]["value"] = Value::String("0x1".into());
+    assert!(matches!(
+        transaction_item_from_block(&block, 0),
+        Err(ClaimBuildError::TransactionHash { index: 1, .. })
+    ));
+    // A hash-only block (full_txs = false) cannot give transaction bytes.
+    let hashes = json(&format!("{EXECUTION_DIR}/block.json"));
+    assert!(matches!(
+        transaction_item_from_block(&hashes, 0),
+        Err(ClaimBuildError::RpcTransaction {
+            index: 0,
+            problem: RpcTransactionProblem::NotFull
         })
     ));
 }
