@@ -11,7 +11,7 @@
 //!   `GET /eth/v1/beacon/light_client/updates?start_period=&count=` (JSON, or SSZ chunks with
 //!   fork digests for `Accept: application/octet-stream`), `…/finality_update`,
 //!   `…/optimistic_update`, `GET /eth/v2/beacon/blocks/{slot|root|head|finalized}` for the three
-//!   bundled blocks (roots computed from the light-client headers).
+//!   bundled blocks (roots computed from the light-client headers), `GET /eth/v1/beacon/genesis`.
 //! - JSON-RPC (`POST` on any path), block 21,925,176 (`execution/block_21925176/`): `eth_chainId`,
 //!   `eth_getBlockByNumber` (hash-only transactions: that is what was recorded; a full-transaction
 //!   request is answered with an error rather than invented data), `eth_getBlockReceipts`,
@@ -77,9 +77,12 @@ pub struct Faults {
     pub status: Option<u16>,
     /// Answer only the first this-many requests with [`Faults::status`] (then recover).
     pub status_times: Option<u64>,
-    /// Serve another network: chain id 11155111 over JSON-RPC, Sepolia fork digests in SSZ
-    /// updates.
+    /// Serve another network: chain id 11155111 over JSON-RPC, Sepolia's genesis validators root
+    /// at `/eth/v1/beacon/genesis`, Sepolia fork digests in SSZ updates.
     pub other_network: bool,
+    /// Prefix SSZ updates with Sepolia's fork digests while reporting mainnet's genesis (a node
+    /// misconfigured about forks).
+    pub foreign_fork_digest: bool,
 }
 
 /// The recorded data, parsed once.
@@ -396,6 +399,18 @@ fn beacon(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer
             },
         };
     }
+    if path == "/eth/v1/beacon/genesis" {
+        let spec = if faults.other_network {
+            ChainSpec::sepolia()
+        } else {
+            ChainSpec::mainnet()
+        };
+        return json_answer(&json!({"data": {
+            "genesis_time": spec.genesis_time.unwrap_or(0).to_string(),
+            "genesis_validators_root": spec.genesis_validators_root.to_string(),
+            "genesis_fork_version": format!("0x{}", hex::encode(spec.fork_version_at_epoch(0))),
+        }}));
+    }
     if let Some(id) = path.strip_prefix("/eth/v2/beacon/blocks/") {
         let found = data.blocks.iter().find(|(slot, root, _)| match id {
             "head" => *slot == 7_109_431,
@@ -461,7 +476,7 @@ fn updates(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answe
     if !wants_ssz(request) {
         return json_answer(&Value::Array(selected));
     }
-    let spec = if faults.other_network {
+    let spec = if faults.other_network || faults.foreign_fork_digest {
         ChainSpec::sepolia()
     } else {
         ChainSpec::mainnet()

@@ -239,18 +239,25 @@ async fn ssz_updates_are_split_by_fork_digest_and_accepted_by_the_enclave() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ssz_from_another_network_is_refused_by_its_fork_digest() {
+async fn ssz_with_foreign_fork_digests_is_refused() {
     let (a, b) = two_servers().await;
     a.set_faults(Faults {
-        other_network: true,
+        foreign_fork_digest: true,
         ..Faults::default()
     });
     let client = beacon(&a, &b).with_ssz(ChainSpec::mainnet());
     let updates = client.updates(862, 6).await.unwrap();
     assert_eq!(updates.endpoint.index(), 1);
-    assert_eq!(a.requests().len(), 1, "a framing error is not retried");
+    assert_eq!(
+        a.requests(),
+        vec![
+            "GET /eth/v1/beacon/genesis".to_owned(),
+            "GET /eth/v1/beacon/light_client/updates?start_period=862&count=6".to_owned()
+        ],
+        "a framing error is not retried"
+    );
     assert_eq!(order(client.pool().order()), vec![1, 0]);
-    // With only the foreign endpoint, the error names the digest.
+    // With only the misconfigured endpoint, the error names the digest.
     let only_a = BeaconClient::new(vec![a.url()], options())
         .unwrap()
         .with_ssz(ChainSpec::mainnet());
@@ -262,6 +269,68 @@ async fn ssz_from_another_network_is_refused_by_its_fork_digest() {
                 ..
             }]
         )),
+        other => panic!("expected AllFailed, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_beacon_node_of_another_network_is_refused_by_its_genesis_root() {
+    let (a, b) = two_servers().await;
+    a.set_faults(Faults {
+        other_network: true,
+        ..Faults::default()
+    });
+    let mainnet = ChainSpec::mainnet().genesis_validators_root;
+    let client = beacon(&a, &b).with_genesis_validators_root(mainnet);
+    let finality = client.finality_update().await.unwrap();
+    assert_eq!(finality.endpoint.index(), 1);
+    assert_eq!(a.requests(), vec!["GET /eth/v1/beacon/genesis".to_owned()]);
+    assert_eq!(order(client.pool().order()), vec![1, 0]);
+    // The check is made once per endpoint.
+    client.optimistic_update().await.unwrap();
+    assert_eq!(
+        b.requests()
+            .iter()
+            .filter(|r| r.ends_with("/genesis"))
+            .count(),
+        1
+    );
+    let only_a = BeaconClient::new(vec![a.url()], options())
+        .unwrap()
+        .with_genesis_validators_root(mainnet);
+    match only_a.bootstrap(trusted_root()).await {
+        Err(SourceError::AllFailed { errors, .. }) => assert!(matches!(
+            errors.as_slice(),
+            [SourceError::WrongNetwork { got, expected, .. }]
+                if *got == ChainSpec::sepolia().genesis_validators_root && *expected == mainnet
+        )),
+        other => panic!("expected AllFailed, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_endpoints_use_rustls_and_a_plain_http_server_fails_the_handshake() {
+    let (a, b) = two_servers().await;
+    let mut https = a.url();
+    https.set_scheme("https").unwrap();
+    let client = BeaconClient::new(vec![https, b.url()], options()).unwrap();
+    let finality = client.finality_update().await.unwrap();
+    assert_eq!(finality.endpoint.index(), 1);
+    let only_https = {
+        let mut url = a.url();
+        url.set_scheme("https").unwrap();
+        BeaconClient::new(vec![url], options()).unwrap()
+    };
+    match only_https.finality_update().await {
+        Err(SourceError::AllFailed { errors, .. }) => {
+            assert_eq!(errors.len(), 2, "transport failures are retried");
+            assert!(
+                errors
+                    .iter()
+                    .all(|e| matches!(e, SourceError::Transport { .. })),
+                "{errors:?}"
+            );
+        }
         other => panic!("expected AllFailed, got {other:?}"),
     }
 }

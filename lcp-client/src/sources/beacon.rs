@@ -24,6 +24,7 @@ use lcp_enclave::light_client::config::{ChainSpec, Fork};
 use lcp_enclave::light_client::decode::MAX_LC_OBJECT_BYTES;
 use lcp_enclave::service::protocol::LcObject;
 use serde_json::Value;
+use std::sync::{Mutex, PoisonError};
 use url::Url;
 
 /// `MAX_REQUEST_LIGHT_CLIENT_UPDATES` (consensus-specs `altair/light-client/p2p-interface.md`):
@@ -47,6 +48,11 @@ pub const MAX_LC_JSON_OBJECT_BYTES: usize = 256 * 1024;
 /// pretty-printing some more. 32 MiB bounds memory at twice the worst legitimate size.
 pub const MAX_BLOCK_JSON_BYTES: usize = 32 * 1024 * 1024;
 
+/// `GET /eth/v1/beacon/genesis`: genesis time, validators root and fork version.
+const GENESIS_PATH: &str = "/eth/v1/beacon/genesis";
+/// The genesis answer is three short fields; 4 KiB is generous.
+const MAX_GENESIS_JSON_BYTES: usize = 4096;
+
 /// Longest accepted `block_id`: a `0x`-prefixed root.
 const MAX_BLOCK_ID_LEN: usize = 66;
 
@@ -67,6 +73,9 @@ pub struct BeaconClient {
     pool: EndpointPool,
     http: reqwest::Client,
     encoding: Encoding,
+    expected_genesis_validators_root: Option<B256>,
+    /// Endpoints whose network was checked, by index.
+    network_checked: Mutex<Vec<bool>>,
 }
 
 impl BeaconClient {
@@ -77,16 +86,29 @@ impl BeaconClient {
     pub fn new(urls: Vec<Url>, opts: SourceOptions) -> Result<Self, SourceError> {
         let http = http::client(&opts)?;
         let pool = EndpointPool::new("beacon", urls, opts)?;
+        let count = pool.endpoints().len();
         Ok(BeaconClient {
             pool,
             http,
             encoding: Encoding::Json,
+            expected_genesis_validators_root: None,
+            network_checked: Mutex::new(vec![false; count]),
         })
     }
 
-    /// Requests light-client objects as SSZ, decoded with `spec`'s fork digests.
+    /// Requests light-client objects as SSZ, decoded with `spec`'s fork digests; also requires
+    /// every endpoint to follow `spec`'s network (see [`Self::with_genesis_validators_root`]).
     pub fn with_ssz(mut self, spec: ChainSpec) -> Self {
+        self.expected_genesis_validators_root = Some(spec.genesis_validators_root);
         self.encoding = Encoding::Ssz(Box::new(spec));
+        self
+    }
+
+    /// Requires every endpoint to report this genesis validators root
+    /// (`GET /eth/v1/beacon/genesis`, checked once per endpoint before its first answer is
+    /// used); a node of another network fails with [`SourceError::WrongNetwork`] and is demoted.
+    pub fn with_genesis_validators_root(mut self, root: B256) -> Self {
+        self.expected_genesis_validators_root = Some(root);
         self
     }
 
@@ -144,6 +166,7 @@ impl BeaconClient {
                 let request = request.clone();
                 let query = query.clone();
                 async move {
+                    self.ensure_network(&endpoint, &base).await?;
                     let response = self.get(&base, path, &query, &endpoint, &request).await?;
                     match response_kind(&response) {
                         ResponseKind::Ssz => {
@@ -226,6 +249,7 @@ impl BeaconClient {
             .run(&path, |endpoint, base| {
                 let path = path.clone();
                 async move {
+                    self.ensure_network(&endpoint, &base).await?;
                     let response = self
                         .http
                         .get(endpoint_url(&base, &path, &[]))
@@ -245,6 +269,54 @@ impl BeaconClient {
                 }
             })
             .await
+    }
+
+    /// Checks the endpoint's genesis validators root once, when one is configured.
+    async fn ensure_network(&self, endpoint: &EndpointId, base: &Url) -> Result<(), SourceError> {
+        let Some(expected) = self.expected_genesis_validators_root else {
+            return Ok(());
+        };
+        let checked = self
+            .network_checked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(endpoint.index())
+            .copied()
+            .unwrap_or(false);
+        if checked {
+            return Ok(());
+        }
+        let path = GENESIS_PATH;
+        let response = self
+            .http
+            .get(endpoint_url(base, path, &[]))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|source| http::transport(endpoint, path, source))?;
+        let body = http::read_body(response, MAX_GENESIS_JSON_BYTES, endpoint, path).await?;
+        let value = http::parse_json(&body, endpoint, path)?;
+        let got = genesis_validators_root(&value).map_err(|problem| SourceError::Shape {
+            endpoint: endpoint.clone(),
+            request: path.to_owned(),
+            problem,
+        })?;
+        if got != expected {
+            return Err(SourceError::WrongNetwork {
+                endpoint: endpoint.clone(),
+                got,
+                expected,
+            });
+        }
+        if let Some(flag) = self
+            .network_checked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(endpoint.index())
+        {
+            *flag = true;
+        }
+        Ok(())
     }
 
     fn ssz_spec(&self) -> Option<&ChainSpec> {
@@ -281,6 +353,7 @@ impl BeaconClient {
     async fn single_object(&self, path: &str) -> Result<Sourced<LcObject>, SourceError> {
         self.pool
             .run(path, |endpoint, base| async move {
+                self.ensure_network(&endpoint, &base).await?;
                 let response = self.get(&base, path, &[], &endpoint, path).await?;
                 match response_kind(&response) {
                     ResponseKind::Ssz => {
@@ -420,6 +493,22 @@ pub fn check_block_shape(value: &Value) -> Result<Fork, ShapeProblem> {
         Some(_) => Err(ShapeProblem::WrongType { field: "body" }),
         None => Err(ShapeProblem::Missing { field: "body" }),
     }
+}
+
+/// `data.genesis_validators_root` of a genesis answer.
+///
+/// # Errors
+/// The [`ShapeProblem`].
+pub fn genesis_validators_root(value: &Value) -> Result<B256, ShapeProblem> {
+    let field = "genesis_validators_root";
+    value
+        .get("data")
+        .ok_or(ShapeProblem::Missing { field: "data" })?
+        .get(field)
+        .ok_or(ShapeProblem::Missing { field })?
+        .as_str()
+        .and_then(|text| text.parse().ok())
+        .ok_or(ShapeProblem::WrongType { field })
 }
 
 /// `head`, `genesis`, `finalized`, a decimal slot, or a `0x` + 64 hex root.

@@ -156,6 +156,16 @@ pub enum SourceError {
         /// Chain id configured.
         expected: u64,
     },
+    /// The beacon node follows another network (its genesis validators root differs).
+    #[error("{endpoint}: genesis validators root {got}, expected {expected}")]
+    WrongNetwork {
+        /// Endpoint asked.
+        endpoint: EndpointId,
+        /// Root the endpoint reports.
+        got: alloy_primitives::B256,
+        /// Root configured.
+        expected: alloy_primitives::B256,
+    },
     /// Another JSON-RPC client failure (request serialization, batch bookkeeping).
     #[error("{endpoint} {request}: JSON-RPC client failure: {source}")]
     Rpc {
@@ -308,6 +318,7 @@ impl SourceError {
             | SourceError::Ssz { .. }
             | SourceError::JsonRpc { .. }
             | SourceError::WrongChain { .. }
+            | SourceError::WrongNetwork { .. }
             | SourceError::Rpc { .. } => true,
         }
     }
@@ -325,6 +336,7 @@ impl SourceError {
             | SourceError::JsonRpc { endpoint, .. }
             | SourceError::NotFound { endpoint, .. }
             | SourceError::WrongChain { endpoint, .. }
+            | SourceError::WrongNetwork { endpoint, .. }
             | SourceError::Rpc { endpoint, .. } => Some(endpoint),
             SourceError::NoEndpoints { .. }
             | SourceError::UnsupportedUrl { .. }
