@@ -131,6 +131,33 @@ impl From<SszProblem> for SplitError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes: an error or objects, never a panic, never more than asked for.
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let spec = ChainSpec::mainnet();
+            if let Ok(objects) = split_update_chunks(&spec, &body, 3) {
+                prop_assert!(objects.len() <= 3);
+            }
+        }
+
+        /// Encoding then splitting returns the payloads, each named by the digest's fork.
+        #[test]
+        fn framing_round_trips(payloads in proptest::collection::vec(
+            proptest::collection::vec(any::<u8>(), 0..300), 0..5)) {
+            let spec = ChainSpec::mainnet();
+            let digest = capella_digest(&spec);
+            let framed: Vec<([u8; 4], &[u8])> =
+                payloads.iter().map(|p| (digest, p.as_slice())).collect();
+            let objects = split_update_chunks(&spec, &encode_update_chunks(&framed), 5).unwrap();
+            prop_assert_eq!(objects.len(), payloads.len());
+            for (object, payload) in objects.iter().zip(&payloads) {
+                prop_assert_eq!(object, &LcObject::Ssz { fork: "capella".into(), bytes: payload.clone().into() });
+            }
+        }
+    }
 
     fn capella_digest(spec: &ChainSpec) -> [u8; 4] {
         known_fork_digests(spec)
