@@ -13,6 +13,7 @@
 //!   `…/optimistic_update`, `GET /eth/v2/beacon/blocks/{slot|root|head|finalized}` for the three
 //!   bundled blocks (roots computed from the light-client headers), `GET /eth/v1/beacon/genesis`.
 //! - JSON-RPC (`POST` on any path), block 21,925,176 (`execution/block_21925176/`): `eth_chainId`,
+//!   `eth_blockNumber`,
 //!   `eth_getBlockByNumber` (hash-only transactions: that is what was recorded; a full-transaction
 //!   request is answered with an error rather than invented data), `eth_getBlockReceipts`,
 //!   `eth_getProof` (the two recorded accounts, with the recorded slots), and
@@ -572,6 +573,7 @@ fn rpc_result(
                 1
             }
         ))),
+        "eth_blockNumber" => Ok(json!(format!("{EXECUTION_BLOCK:#x}"))),
         "eth_getBlockByNumber" => {
             if !is_recorded_block(param(0)) {
                 return Ok(Value::Null);

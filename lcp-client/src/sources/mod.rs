@@ -7,6 +7,18 @@
 //! [`ExecutionClient::report_rejected`]), bounded response bodies and typed errors naming the
 //! endpoint and the request ([`SourceError`]). Every answer says which endpoint produced it
 //! ([`Sourced`]), so a rejection can be traced back to its source.
+//!
+//! ```no_run
+//! # async fn sync() -> Result<(), Box<dyn std::error::Error>> {
+//! use lcp_client::sources::{BeaconClient, SourceOptions};
+//! let urls = vec!["https://beacon-1.example/".parse()?, "http://127.0.0.1:5052/".parse()?];
+//! let beacon = BeaconClient::new(urls, SourceOptions::default())?;
+//! let updates = beacon.updates(862, 6).await?;
+//! // … hand `updates.value` to the enclave; if it refuses them:
+//! beacon.report_rejected(updates.endpoint, "update #2: invalid sync committee signature");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod beacon;
 pub mod beacon_ssz;
