@@ -4,4 +4,6 @@
 //! enclave, which verifies it; results are checked again with the reference verifier.
 
 pub mod chain;
+pub mod claims;
 pub mod cli;
+pub mod sources;

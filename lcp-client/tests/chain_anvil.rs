@@ -25,8 +25,6 @@ use lcp_enclave::service::protocol::{
     ClaimItem, ClientState, LcObject, Request, Response, SignedMessage,
 };
 use lcp_enclave::service::{Enclave, EnclaveConfig, OsRandom};
-use lcp_enclave::spv::payload::payload_of_beacon_block;
-use lcp_enclave::spv::transaction::transactions_trie;
 use lcp_enclave::state_id::network_config_hash;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -73,19 +71,12 @@ fn expect(response: Response) -> (ClientState, B256, SignedMessage) {
     }
 }
 
-/// The `Transaction` claim item of transaction `index` of the finalized beacon block's payload.
+/// The `Transaction` claim item of transaction `index` of the finalized beacon block, as the
+/// relayer builds it (`lcp_client::claims`), and the block hash.
 fn transaction_item(index: u64) -> (ClaimItem, B256) {
     let block = json(&format!("{CAPELLA}/beacon_blocks/{FINALIZED_SLOT}.json"));
-    let (payload, _) = payload_of_beacon_block(&block).unwrap();
-    // Capella: no parent beacon root, no requests in the header.
-    let sealed = payload.verify_block_hash(None, None).unwrap();
-    let trie = transactions_trie(&payload.transactions, Some(index)).unwrap();
-    let item = ClaimItem::Transaction {
-        header_rlp: Bytes::from(sealed.header().encode_rlp().unwrap()),
-        transaction_index: index,
-        transaction: payload.transactions[index as usize].clone(),
-        proof: trie.proof().unwrap().to_vec(),
-    };
+    let (sealed, _) = lcp_client::claims::beacon_block_execution(&block).unwrap();
+    let item = lcp_client::claims::transaction_item_from_beacon_block(&block, index).unwrap();
     (item, sealed.hash())
 }
 
