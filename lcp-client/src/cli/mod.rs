@@ -2,8 +2,10 @@
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
 pub mod attestation;
+pub mod chain;
 pub mod demo;
 mod demo_chain;
+mod demo_enclave;
 pub mod input;
 pub mod light_client;
 pub mod output;
@@ -29,9 +31,13 @@ pub enum Command {
     VerifyAttestation(attestation::VerifyAttestationArgs),
     /// Print the off-chain P-384 proofs (`bytes[] hints`) for `verifyAttestationWithHints`.
     AttestationProofs(proofs::AttestationProofsArgs),
-    /// Verify the bundled real AWS attestation documents, then attest a fresh enclave key with
-    /// the simulated NSM and verify it (no network).
+    /// The whole story on bundled real data, no network: real AWS documents, an in-process enclave
+    /// (simulated NSM) that syncs the real light client and signs a real transaction claim, checked by
+    /// the reference verifier, then (when anvil is found) the same messages verified on chain.
     Demo(demo::DemoArgs),
+    /// Destination chain: deploy the contracts, register an enclave key, read LCPClient's state.
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
     /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
     #[command(subcommand)]
     Spv(spv::SpvCommand),
@@ -47,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::VerifyAttestation(args) => attestation::run(&args),
         Command::AttestationProofs(args) => proofs::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Chain(command) => chain::run(command),
         Command::Spv(command) => spv::run(command),
         Command::LightClient(command) => {
             let json = match &command {
