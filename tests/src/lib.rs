@@ -2,6 +2,7 @@
 
 pub mod nitro_corpus;
 pub mod rust_proofs;
+pub mod synthetic;
 
 use anyhow::Context;
 use std::path::PathBuf;
