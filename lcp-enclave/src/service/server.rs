@@ -1,10 +1,21 @@
 //! The listener: one transport abstraction over TCP (development, tests) and vsock (Nitro), the
 //! same frames on both, one task per connection, a bounded number of connections.
 //!
-//! Per connection: wait up to [`IDLE_TIMEOUT`] for a frame to start, then read the rest of it
-//! within [`FRAME_READ_TIMEOUT`]; decode one [`Request`]; run the handler on the
-//! blocking pool (BLS and hashing are CPU work); answer with a response or an error frame. A
-//! framing or decoding failure is answered with an error frame and closes that connection only.
+//! Per connection: wait up to [`IDLE_TIMEOUT`] for a frame to start, then read its header within
+//! [`HEADER_READ_TIMEOUT`] and the whole frame within [`FRAME_READ_TIMEOUT`]; decode one
+//! [`Request`]; run the handler on the blocking pool (BLS and hashing are CPU work); answer with a
+//! response or an error frame. A framing or decoding failure is answered with an error frame and
+//! closes that connection only.
+//!
+//! # Slow and silent peers
+//! At most [`MAX_CONNECTIONS`] connections are served; further ones wait, accepted, for a slot
+//! (backpressure: the kernel's accept queue holds the rest). So that silent connections cannot keep
+//! everyone else waiting, a connection that has been idle between frames for at least
+//! [`EVICTABLE_AFTER`] is closed, oldest first, when a new connection needs its slot. A peer that
+//! starts a frame and stalls holds its slot for at most [`HEADER_READ_TIMEOUT`] (inside the header)
+//! or [`FRAME_READ_TIMEOUT`] (inside the payload). Only the host can reach the enclave (vsock), and
+//! the host can always deny service by not forwarding; these bounds keep one misbehaving host-side
+//! client from starving the others.
 
 use super::error::ServiceError;
 use super::handler::Enclave;
@@ -12,21 +23,33 @@ use super::protocol::{
     ErrorBody, FRAME_HEADER_LEN, FrameError, FrameHeader, FrameKind, MAX_CONNECTIONS,
     MAX_FRAME_LEN, Request, frame,
 };
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError};
+use tokio::time::Instant;
 
 /// Once a frame header has arrived, its payload must arrive within this time (slow-sender
 /// protection: a connection cannot hold a buffer of up to `MAX_FRAME_LEN` open forever).
 pub const FRAME_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Once a frame's first byte has arrived, the rest of its 8-byte header must arrive within this
+/// time. A legitimate client writes the header in one go; this bounds a peer that sends half a
+/// header and goes silent to a few seconds of holding a slot.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A connection idle this long between requests is closed, so idle connections cannot hold all
 /// [`MAX_CONNECTIONS`] slots forever.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A connection idle between frames for at least this long is closed when a new connection needs
+/// its slot. Long enough that a client sending requests back to back (its next request follows
+/// the previous answer within milliseconds) is never cut between two requests.
+pub const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
 
 /// Pause after a failed `accept` before trying again.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -142,17 +165,126 @@ impl Listener {
     }
 }
 
+/// Connections waiting between frames, so the accept loop can close the longest-idle one when
+/// every slot is taken (module doc, "Slow and silent peers").
+#[derive(Debug, Default)]
+pub struct IdleConnections {
+    state: Mutex<IdleState>,
+    /// Signalled when a connection becomes evictable (the accept loop may be waiting for one).
+    became_idle: Notify,
+}
+
+#[derive(Debug, Default)]
+struct IdleState {
+    next_ticket: u64,
+    /// By ticket (= order of becoming idle): when it became idle, and its eviction signal.
+    waiting: BTreeMap<u64, (Instant, Arc<Notify>)>,
+}
+
+/// A connection's registration as idle; leaves the set when dropped.
+struct IdleTicket<'a> {
+    set: &'a IdleConnections,
+    ticket: u64,
+    evicted: Arc<Notify>,
+}
+
+impl Drop for IdleTicket<'_> {
+    fn drop(&mut self) {
+        self.set.lock().waiting.remove(&self.ticket);
+    }
+}
+
+impl IdleConnections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, IdleState> {
+        // The state stays consistent across a panic (single map operations), so poison is ignored.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn enter(&self) -> IdleTicket<'_> {
+        let evicted = Arc::new(Notify::new());
+        let mut state = self.lock();
+        let ticket = state.next_ticket;
+        state.next_ticket = ticket.wrapping_add(1);
+        state
+            .waiting
+            .insert(ticket, (Instant::now(), Arc::clone(&evicted)));
+        drop(state);
+        IdleTicket {
+            set: self,
+            ticket,
+            evicted,
+        }
+    }
+
+    /// Closes the longest-idle connection if it has been idle for at least [`EVICTABLE_AFTER`];
+    /// returns whether one was closed.
+    fn evict_oldest(&self, now: Instant) -> bool {
+        let mut state = self.lock();
+        let oldest = state
+            .waiting
+            .first_key_value()
+            .filter(|(_, (since, _))| now.saturating_duration_since(*since) >= EVICTABLE_AFTER)
+            .map(|(ticket, _)| *ticket);
+        match oldest.and_then(|ticket| state.waiting.remove(&ticket)) {
+            Some((_, evicted)) => {
+                // `notify_one` stores the wake-up if the connection is not polling yet.
+                evicted.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How long until the longest-idle connection becomes evictable (`None`: nobody is idle).
+    fn next_evictable_in(&self, now: Instant) -> Option<Duration> {
+        self.lock()
+            .waiting
+            .first_key_value()
+            .map(|(_, (since, _))| {
+                EVICTABLE_AFTER.saturating_sub(now.saturating_duration_since(*since))
+            })
+    }
+}
+
+/// A slot for a new connection: a free one, else the slot of an evicted idle connection, else
+/// (backpressure) the first that frees up.
+async fn acquire_slot(
+    slots: &Arc<Semaphore>,
+    idle: &IdleConnections,
+) -> std::io::Result<OwnedSemaphorePermit> {
+    let closed = || std::io::Error::other("connection semaphore closed");
+    loop {
+        match Arc::clone(slots).try_acquire_owned() {
+            Ok(permit) => return Ok(permit),
+            Err(TryAcquireError::Closed) => return Err(closed()),
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        let now = Instant::now();
+        if idle.evict_oldest(now) {
+            // The evicted connection returns its slot as it closes.
+            return Arc::clone(slots)
+                .acquire_owned()
+                .await
+                .map_err(|_| closed());
+        }
+        // Wait for a slot, for a connection to become idle, or for the oldest idle one to age.
+        let recheck = idle.next_evictable_in(now).unwrap_or(IDLE_TIMEOUT);
+        tokio::select! {
+            permit = Arc::clone(slots).acquire_owned() => return permit.map_err(|_| closed()),
+            () = idle.became_idle.notified() => {}
+            () = tokio::time::sleep(recheck) => {}
+        }
+    }
+}
+
 /// Serves connections until the listener fails.
 ///
 /// # Errors
 /// The accept loop's I/O error.
 pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let idle = Arc::new(IdleConnections::default());
     loop {
-        let permit = Arc::clone(&slots)
-            .acquire_owned()
-            .await
-            .map_err(|_| std::io::Error::other("connection semaphore closed"))?;
         let connection = match listener.accept().await {
             Ok(c) => c,
             Err(error) => {
@@ -162,9 +294,11 @@ pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result
                 continue;
             }
         };
+        let permit = acquire_slot(&slots, &idle).await?;
         let enclave = Arc::clone(&enclave);
+        let idle = Arc::clone(&idle);
         tokio::spawn(async move {
-            if let Err(error) = serve_connection(connection, enclave).await {
+            if let Err(error) = serve_connection_in(connection, enclave, &idle).await {
                 tracing::debug!(%error, "connection ended with an I/O error");
             }
             drop(permit);
@@ -202,7 +336,14 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
     first: u8,
 ) -> std::io::Result<Result<Vec<u8>, FrameError>> {
     let mut header = [first, 0, 0, 0, 0, 0, 0, 0];
-    let got = read_full(connection, header.get_mut(1..).unwrap_or_default()).await?;
+    let rest = header.get_mut(1..).unwrap_or_default();
+    let Ok(got) = tokio::time::timeout(HEADER_READ_TIMEOUT, read_full(connection, rest)).await
+    else {
+        return Ok(Err(FrameError::Timeout {
+            seconds: HEADER_READ_TIMEOUT.as_secs(),
+        }));
+    };
+    let got = got?;
     if got.saturating_add(1) < FRAME_HEADER_LEN {
         return Ok(Err(FrameError::Truncated {
             got: got.saturating_add(1),
@@ -227,14 +368,26 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
 
 async fn read_request<C: AsyncRead + Unpin + ?Sized>(
     connection: &mut C,
+    idle: &IdleConnections,
 ) -> std::io::Result<Result<Incoming, ServiceError>> {
-    // The first byte may wait up to IDLE_TIMEOUT (an idle connection); the rest of the frame
-    // must follow within FRAME_READ_TIMEOUT.
+    // The first byte may wait up to IDLE_TIMEOUT (an idle connection, evictable meanwhile); the
+    // rest of the frame must follow within FRAME_READ_TIMEOUT.
     let mut first = [0u8; 1];
-    match tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)).await {
-        Ok(Ok(0)) | Err(_) => return Ok(Ok(Incoming::Closed)),
-        Ok(Ok(_)) => {}
-        Ok(Err(io)) => return Err(io),
+    let ticket = idle.enter();
+    idle.became_idle.notify_one();
+    let read = tokio::select! {
+        read = tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)) => Some(read),
+        () = ticket.evicted.notified() => None,
+    };
+    drop(ticket);
+    match read {
+        Some(Ok(Ok(0)) | Err(_)) => return Ok(Ok(Incoming::Closed)),
+        None => {
+            tracing::debug!("idle connection closed to free its slot");
+            return Ok(Ok(Incoming::Closed));
+        }
+        Some(Ok(Ok(_))) => {}
+        Some(Ok(Err(io))) => return Err(io),
     }
     let [first] = first;
     let payload =
@@ -275,16 +428,26 @@ async fn write_error<C: AsyncWrite + Unpin + ?Sized>(
     write_frame(connection, FrameKind::Error, &payload).await
 }
 
-/// Serves one connection until the peer closes it or sends a malformed frame.
+/// Serves one connection until the peer closes it or sends a malformed frame (never evicted:
+/// it belongs to no accept loop).
 ///
 /// # Errors
 /// I/O errors of the connection.
 pub async fn serve_connection(
-    mut connection: Box<dyn Connection>,
+    connection: Box<dyn Connection>,
     enclave: Arc<Enclave>,
 ) -> std::io::Result<()> {
+    serve_connection_in(connection, enclave, &IdleConnections::default()).await
+}
+
+/// [`serve_connection`], registering the connection in `idle` while it waits between frames.
+async fn serve_connection_in(
+    mut connection: Box<dyn Connection>,
+    enclave: Arc<Enclave>,
+    idle: &IdleConnections,
+) -> std::io::Result<()> {
     loop {
-        let request = match read_request(&mut *connection).await? {
+        let request = match read_request(&mut *connection, idle).await? {
             Ok(Incoming::Closed) => return Ok(()),
             Ok(Incoming::Request(request)) => request,
             Err(error) => {
@@ -352,5 +515,27 @@ mod tests {
             "unix:/tmp/x".parse::<ListenAddr>(),
             Err(ListenAddrError::UnknownScheme)
         );
+    }
+
+    #[test]
+    fn only_connections_idle_long_enough_are_evicted_oldest_first() {
+        let idle = IdleConnections::default();
+        let start = Instant::now();
+        let first = idle.enter();
+        let second = idle.enter();
+        // Nobody has been idle for EVICTABLE_AFTER yet.
+        assert!(!idle.evict_oldest(start));
+        assert!(idle.next_evictable_in(start).unwrap() <= EVICTABLE_AFTER);
+        let later = start + EVICTABLE_AFTER + Duration::from_millis(10);
+        assert!(idle.evict_oldest(later));
+        // The oldest was signalled (the stored wake-up is observable without a runtime), the
+        // second was not.
+        assert_eq!(idle.lock().waiting.len(), 1);
+        assert!(idle.lock().waiting.contains_key(&second.ticket));
+        drop(first);
+        drop(second);
+        assert!(idle.lock().waiting.is_empty());
+        assert!(!idle.evict_oldest(later));
+        assert_eq!(idle.next_evictable_in(later), None);
     }
 }
