@@ -51,6 +51,38 @@ fn twice_max_connections_sustained_every_answer_correct() {
     );
 }
 
+/// More persistent clients than slots, each keeping its connection open after its answer until
+/// every client has been answered: the clients beyond `MAX_CONNECTIONS` wait in the accept queue and
+/// get the slots of answered clients once those have idled (without eviction they would wait
+/// forever: the answered clients hold their connections until everyone is answered).
+#[test]
+fn more_persistent_clients_than_slots_are_all_served() {
+    let server = server();
+    let clients = MAX_CONNECTIONS + MAX_CONNECTIONS / 2;
+    let everyone_answered = Arc::new(std::sync::Barrier::new(clients));
+    let threads: Vec<_> = (0..clients)
+        .map(|i| {
+            let server = Arc::clone(&server);
+            let everyone_answered = Arc::clone(&everyone_answered);
+            std::thread::spawn(move || {
+                let mut stream = normal_client(&server);
+                let nonce = format!("persistent {i}");
+                let ask = if i % 8 == 0 { Ask::Info } else { Ask::Storage };
+                let outcome = call_checked(&server, &mut stream, ask, nonce.as_bytes());
+                everyone_answered.wait();
+                drop(stream);
+                outcome
+            })
+        })
+        .collect();
+    for (i, thread) in threads.into_iter().enumerate() {
+        thread
+            .join()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("client {i}: {e:#}"));
+    }
+}
+
 /// Every slot held by a silent connection: a new client is still served (the longest-idle
 /// connection is closed for it), and a silent connection was indeed closed.
 #[test]
