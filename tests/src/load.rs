@@ -483,6 +483,17 @@ impl HostileClient {
         })
     }
 
+    /// The error frame the enclave has already sent on this connection, if any (non-blocking).
+    pub fn error_frame(&mut self) -> Option<ErrorBody> {
+        self.stream.set_nonblocking(true).ok()?;
+        let answer = read_answer(&mut self.stream);
+        let _ = self.stream.set_nonblocking(false);
+        match answer {
+            Ok(Some(Answer::Error(body))) => Some(body),
+            _ => None,
+        }
+    }
+
     /// Whether the enclave has closed this connection (non-blocking probe, after an optional
     /// error frame).
     pub fn closed_by_enclave(&mut self) -> bool {

@@ -5,7 +5,7 @@
 #![cfg(test)]
 
 use lcp_enclave::service::protocol::MAX_CONNECTIONS;
-use lcp_enclave::service::server::HEADER_READ_TIMEOUT;
+use lcp_enclave::service::server::{HEADER_READ_TIMEOUT, SLOW_FRAME_EVICTABLE_AFTER};
 use lcp_tests::load::{
     Answer, Ask, Hostile, HostileClient, LoadServer, call_checked, read_answer, slow_call,
     sustained_load,
@@ -133,6 +133,42 @@ fn slowlorises_do_not_starve_a_normal_client() {
         call_checked(&server, &mut stream, Ask::Info, &[round]).unwrap();
     }
     drop(hostile);
+}
+
+/// Every slot held by a peer stuck inside a frame (a 120 KB request at one byte per 50 ms): a
+/// new client is still served, because the longest-stalled frame's connection is closed for it
+/// with an `Evicted` frame error (without eviction the frame timeout would answer `Timeout`).
+#[test]
+fn stalled_frames_filling_every_slot_do_not_lock_out_a_client() {
+    let server = server();
+    let mut stalled: Vec<HostileClient> = (0..MAX_CONNECTIONS)
+        .map(|_| {
+            HostileClient::open(
+                &server,
+                Hostile::Trickle {
+                    interval: Duration::from_millis(50),
+                },
+            )
+            .unwrap()
+        })
+        .collect();
+    let mut stream = normal_client(&server);
+    call_checked(&server, &mut stream, Ask::Storage, b"").unwrap();
+    let evicted = stalled
+        .iter_mut()
+        .filter_map(HostileClient::error_frame)
+        .collect::<Vec<_>>();
+    assert!(!evicted.is_empty(), "no stalled frame was evicted");
+    for body in evicted {
+        assert_eq!(body.code, "frame");
+        assert_eq!(
+            body.message,
+            format!(
+                "frame: frame incomplete after {} s while its connection slot was needed",
+                SLOW_FRAME_EVICTABLE_AFTER.as_secs()
+            )
+        );
+    }
 }
 
 /// Half a header, then silence: answered with a frame-timeout error after `HEADER_READ_TIMEOUT`

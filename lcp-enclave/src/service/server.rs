@@ -10,10 +10,11 @@
 //! # Slow and silent peers
 //! At most [`MAX_CONNECTIONS`] connections are served; further ones wait, accepted, for a slot
 //! (backpressure: the kernel's accept queue holds the rest). So that silent connections cannot keep
-//! everyone else waiting, a connection that has been idle between frames for at least
-//! [`EVICTABLE_AFTER`] is closed, oldest first, when a new connection needs its slot. A peer that
-//! starts a frame and stalls holds its slot for at most [`HEADER_READ_TIMEOUT`] (inside the header)
-//! or [`FRAME_READ_TIMEOUT`] (inside the payload). Only the host can reach the enclave (vsock), and
+//! everyone else waiting, when a new connection needs a slot, the enclave closes the connection
+//! idle between frames the longest (if for at least [`EVICTABLE_AFTER`]), else the one inside a
+//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame). A peer
+//! that starts a frame and stalls holds its slot at most [`HEADER_READ_TIMEOUT`] (inside the header)
+//! or [`FRAME_READ_TIMEOUT`] (inside the payload) while nobody else needs it. Only the host can reach the enclave (vsock), and
 //! the host can always deny service by not forwarding; these bounds keep one misbehaving host-side
 //! client from starving the others.
 
@@ -50,6 +51,11 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// its slot. Long enough that a client sending requests back to back (its next request follows
 /// the previous answer within milliseconds) is never cut between two requests.
 pub const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
+
+/// A connection inside a frame for at least this long is closed when a new connection needs its
+/// slot and no idle connection can be closed. A legitimate frame (at most `MAX_FRAME_LEN` = 8 MiB)
+/// crosses vsock or loopback in milliseconds; a peer that takes seconds is stalling.
+pub const SLOW_FRAME_EVICTABLE_AFTER: Duration = Duration::from_secs(2);
 
 /// Pause after a failed `accept` before trying again.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -165,68 +171,94 @@ impl Listener {
     }
 }
 
-/// Connections waiting between frames, so the accept loop can close the longest-idle one when
-/// every slot is taken (module doc, "Slow and silent peers").
+/// Where a connection is in its request cycle, as far as eviction is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Between frames, waiting for the next one to start.
+    Idle,
+    /// Inside a frame: its first byte arrived, the rest has not.
+    InFrame,
+}
+
+impl Phase {
+    /// How long a connection must have been in this phase before it may be evicted.
+    const fn evictable_after(self) -> Duration {
+        match self {
+            Phase::Idle => EVICTABLE_AFTER,
+            Phase::InFrame => SLOW_FRAME_EVICTABLE_AFTER,
+        }
+    }
+}
+
+/// Connections the accept loop may close when every slot is taken: those idle between frames, and
+/// those stuck inside a frame (module doc, "Slow and silent peers").
 #[derive(Debug, Default)]
-pub struct IdleConnections {
-    state: Mutex<IdleState>,
-    /// Signalled when a connection becomes evictable (the accept loop may be waiting for one).
-    became_idle: Notify,
+pub struct EvictableConnections {
+    state: Mutex<EvictableState>,
+    /// Signalled when a connection registers (the accept loop may be waiting for a candidate).
+    registered: Notify,
 }
 
 #[derive(Debug, Default)]
-struct IdleState {
+struct EvictableState {
     next_ticket: u64,
-    /// By ticket (= order of becoming idle): when it became idle, and its eviction signal.
-    waiting: BTreeMap<u64, (Instant, Arc<Notify>)>,
+    /// By ticket (= registration order, so oldest first): phase, since when, eviction signal.
+    waiting: BTreeMap<u64, (Phase, Instant, Arc<Notify>)>,
 }
 
-/// A connection's registration as idle; leaves the set when dropped.
-struct IdleTicket<'a> {
-    set: &'a IdleConnections,
+/// A connection's registration; leaves the set when dropped.
+struct Ticket<'a> {
+    set: &'a EvictableConnections,
     ticket: u64,
     evicted: Arc<Notify>,
 }
 
-impl Drop for IdleTicket<'_> {
+impl Drop for Ticket<'_> {
     fn drop(&mut self) {
         self.set.lock().waiting.remove(&self.ticket);
     }
 }
 
-impl IdleConnections {
-    fn lock(&self) -> std::sync::MutexGuard<'_, IdleState> {
+impl EvictableConnections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, EvictableState> {
         // The state stays consistent across a panic (single map operations), so poison is ignored.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn enter(&self) -> IdleTicket<'_> {
+    fn enter(&self, phase: Phase) -> Ticket<'_> {
         let evicted = Arc::new(Notify::new());
         let mut state = self.lock();
         let ticket = state.next_ticket;
         state.next_ticket = ticket.wrapping_add(1);
         state
             .waiting
-            .insert(ticket, (Instant::now(), Arc::clone(&evicted)));
+            .insert(ticket, (phase, Instant::now(), Arc::clone(&evicted)));
         drop(state);
-        IdleTicket {
+        self.registered.notify_one();
+        Ticket {
             set: self,
             ticket,
             evicted,
         }
     }
 
-    /// Closes the longest-idle connection if it has been idle for at least [`EVICTABLE_AFTER`];
-    /// returns whether one was closed.
+    /// Closes one connection that has been in its phase long enough: the longest-idle one, else
+    /// the one longest inside a frame. Returns whether one was closed.
     fn evict_oldest(&self, now: Instant) -> bool {
         let mut state = self.lock();
-        let oldest = state
+        let aged = |phase: Phase| {
+            move |(_, (p, since, _)): &(&u64, &(Phase, Instant, Arc<Notify>))| {
+                *p == phase && now.saturating_duration_since(*since) >= phase.evictable_after()
+            }
+        };
+        let chosen = state
             .waiting
-            .first_key_value()
-            .filter(|(_, (since, _))| now.saturating_duration_since(*since) >= EVICTABLE_AFTER)
+            .iter()
+            .find(aged(Phase::Idle))
+            .or_else(|| state.waiting.iter().find(aged(Phase::InFrame)))
             .map(|(ticket, _)| *ticket);
-        match oldest.and_then(|ticket| state.waiting.remove(&ticket)) {
-            Some((_, evicted)) => {
+        match chosen.and_then(|ticket| state.waiting.remove(&ticket)) {
+            Some((_, _, evicted)) => {
                 // `notify_one` stores the wake-up if the connection is not polling yet.
                 evicted.notify_one();
                 true
@@ -235,14 +267,17 @@ impl IdleConnections {
         }
     }
 
-    /// How long until the longest-idle connection becomes evictable (`None`: nobody is idle).
+    /// How long until some registered connection becomes evictable (`None`: none registered).
     fn next_evictable_in(&self, now: Instant) -> Option<Duration> {
         self.lock()
             .waiting
-            .first_key_value()
-            .map(|(_, (since, _))| {
-                EVICTABLE_AFTER.saturating_sub(now.saturating_duration_since(*since))
+            .values()
+            .map(|(phase, since, _)| {
+                phase
+                    .evictable_after()
+                    .saturating_sub(now.saturating_duration_since(*since))
             })
+            .min()
     }
 }
 
@@ -250,7 +285,7 @@ impl IdleConnections {
 /// (backpressure) the first that frees up.
 async fn acquire_slot(
     slots: &Arc<Semaphore>,
-    idle: &IdleConnections,
+    idle: &EvictableConnections,
 ) -> std::io::Result<OwnedSemaphorePermit> {
     let closed = || std::io::Error::other("connection semaphore closed");
     loop {
@@ -267,11 +302,11 @@ async fn acquire_slot(
                 .await
                 .map_err(|_| closed());
         }
-        // Wait for a slot, for a connection to become idle, or for the oldest idle one to age.
+        // Wait for a slot, for a connection to register, or for a registered one to age.
         let recheck = idle.next_evictable_in(now).unwrap_or(IDLE_TIMEOUT);
         tokio::select! {
             permit = Arc::clone(slots).acquire_owned() => return permit.map_err(|_| closed()),
-            () = idle.became_idle.notified() => {}
+            () = idle.registered.notified() => {}
             () = tokio::time::sleep(recheck) => {}
         }
     }
@@ -283,7 +318,7 @@ async fn acquire_slot(
 /// The accept loop's I/O error.
 pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let idle = Arc::new(IdleConnections::default());
+    let idle = Arc::new(EvictableConnections::default());
     loop {
         let connection = match listener.accept().await {
             Ok(c) => c,
@@ -368,13 +403,12 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
 
 async fn read_request<C: AsyncRead + Unpin + ?Sized>(
     connection: &mut C,
-    idle: &IdleConnections,
+    idle: &EvictableConnections,
 ) -> std::io::Result<Result<Incoming, ServiceError>> {
     // The first byte may wait up to IDLE_TIMEOUT (an idle connection, evictable meanwhile); the
     // rest of the frame must follow within FRAME_READ_TIMEOUT.
     let mut first = [0u8; 1];
-    let ticket = idle.enter();
-    idle.became_idle.notify_one();
+    let ticket = idle.enter(Phase::Idle);
     let read = tokio::select! {
         read = tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)) => Some(read),
         () = ticket.evicted.notified() => None,
@@ -390,17 +424,27 @@ async fn read_request<C: AsyncRead + Unpin + ?Sized>(
         Some(Ok(Err(io))) => return Err(io),
     }
     let [first] = first;
-    let payload =
-        match tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first)).await {
-            Ok(Ok(Ok(payload))) => payload,
-            Ok(Ok(Err(frame_error))) => return Ok(Err(ServiceError::Frame(frame_error))),
-            Ok(Err(io)) => return Err(io),
-            Err(_) => {
-                return Ok(Err(ServiceError::Frame(FrameError::Timeout {
-                    seconds: FRAME_READ_TIMEOUT.as_secs(),
-                })));
-            }
-        };
+    let ticket = idle.enter(Phase::InFrame);
+    let read = tokio::select! {
+        read = tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first)) => Some(read),
+        () = ticket.evicted.notified() => None,
+    };
+    drop(ticket);
+    let payload = match read {
+        Some(Ok(Ok(Ok(payload)))) => payload,
+        Some(Ok(Ok(Err(frame_error)))) => return Ok(Err(ServiceError::Frame(frame_error))),
+        Some(Ok(Err(io))) => return Err(io),
+        Some(Err(_)) => {
+            return Ok(Err(ServiceError::Frame(FrameError::Timeout {
+                seconds: FRAME_READ_TIMEOUT.as_secs(),
+            })));
+        }
+        None => {
+            return Ok(Err(ServiceError::Frame(FrameError::Evicted {
+                seconds: SLOW_FRAME_EVICTABLE_AFTER.as_secs(),
+            })));
+        }
+    };
     Ok(serde_json::from_slice::<Request>(&payload)
         .map(Incoming::Request)
         .map_err(ServiceError::MalformedRequest))
@@ -437,14 +481,14 @@ pub async fn serve_connection(
     connection: Box<dyn Connection>,
     enclave: Arc<Enclave>,
 ) -> std::io::Result<()> {
-    serve_connection_in(connection, enclave, &IdleConnections::default()).await
+    serve_connection_in(connection, enclave, &EvictableConnections::default()).await
 }
 
 /// [`serve_connection`], registering the connection in `idle` while it waits between frames.
 async fn serve_connection_in(
     mut connection: Box<dyn Connection>,
     enclave: Arc<Enclave>,
-    idle: &IdleConnections,
+    idle: &EvictableConnections,
 ) -> std::io::Result<()> {
     loop {
         let request = match read_request(&mut *connection, idle).await? {
@@ -518,24 +562,31 @@ mod tests {
     }
 
     #[test]
-    fn only_connections_idle_long_enough_are_evicted_oldest_first() {
-        let idle = IdleConnections::default();
+    fn idle_connections_go_first_then_slow_frames_each_once_aged() {
+        let set = EvictableConnections::default();
         let start = Instant::now();
-        let first = idle.enter();
-        let second = idle.enter();
-        // Nobody has been idle for EVICTABLE_AFTER yet.
-        assert!(!idle.evict_oldest(start));
-        assert!(idle.next_evictable_in(start).unwrap() <= EVICTABLE_AFTER);
+        let slow = set.enter(Phase::InFrame);
+        let first_idle = set.enter(Phase::Idle);
+        let second_idle = set.enter(Phase::Idle);
+        // Nobody has been in its phase long enough yet.
+        assert!(!set.evict_oldest(start));
+        assert!(set.next_evictable_in(start).unwrap() <= EVICTABLE_AFTER);
+        // After EVICTABLE_AFTER: the idle ones, oldest first; the frame is not old enough.
         let later = start + EVICTABLE_AFTER + Duration::from_millis(10);
-        assert!(idle.evict_oldest(later));
-        // The oldest was signalled (the stored wake-up is observable without a runtime), the
-        // second was not.
-        assert_eq!(idle.lock().waiting.len(), 1);
-        assert!(idle.lock().waiting.contains_key(&second.ticket));
-        drop(first);
-        drop(second);
-        assert!(idle.lock().waiting.is_empty());
-        assert!(!idle.evict_oldest(later));
-        assert_eq!(idle.next_evictable_in(later), None);
+        assert!(set.evict_oldest(later));
+        assert!(!set.lock().waiting.contains_key(&first_idle.ticket));
+        assert!(set.evict_oldest(later));
+        assert!(!set.lock().waiting.contains_key(&second_idle.ticket));
+        assert!(
+            !set.evict_oldest(later),
+            "the frame is younger than its limit"
+        );
+        // After SLOW_FRAME_EVICTABLE_AFTER: the stalled frame.
+        let much_later = start + SLOW_FRAME_EVICTABLE_AFTER + Duration::from_millis(10);
+        assert!(set.evict_oldest(much_later));
+        assert!(set.lock().waiting.is_empty());
+        drop((slow, first_idle, second_idle));
+        assert!(!set.evict_oldest(much_later));
+        assert_eq!(set.next_evictable_in(much_later), None);
     }
 }
