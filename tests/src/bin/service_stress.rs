@@ -131,10 +131,27 @@ fn main() {
         .map(|_| HostileClient::open(&server, Hostile::HalfHeader).unwrap())
         .collect();
     println!(
-        "normal client with {MAX_CONNECTIONS} half-open headers: {:.1} ms (waits for the header timeout)",
+        "normal client with {MAX_CONNECTIONS} half-open headers: {:.1} ms (evicts a frame stalled 2 s)",
         ms(normal_client(&server, b"half"))
     );
     drop(half);
+    std::thread::sleep(Duration::from_millis(200));
+    let stalled: Vec<_> = (0..MAX_CONNECTIONS)
+        .map(|_| {
+            HostileClient::open(
+                &server,
+                Hostile::Trickle {
+                    interval: Duration::from_millis(50),
+                },
+            )
+            .unwrap()
+        })
+        .collect();
+    println!(
+        "normal client with {MAX_CONNECTIONS} byte-at-a-time senders: {:.1} ms (evicts a frame stalled 2 s)",
+        ms(normal_client(&server, b"stalled"))
+    );
+    drop(stalled);
     let (hwm2, rss2) = memory_kib().unwrap();
     println!("end: VmHWM {hwm2} KiB, VmRSS {rss2} KiB");
 }
