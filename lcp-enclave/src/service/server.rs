@@ -9,14 +9,14 @@
 //!
 //! # Slow and silent peers
 //! At most [`MAX_CONNECTIONS`] connections are served; further ones wait, accepted, for a slot
-//! (backpressure: the kernel's accept queue holds the rest). So that silent connections cannot keep
-//! everyone else waiting, when a new connection needs a slot, the enclave closes the connection
+//! (backpressure: the kernel's accept queue holds the rest). So that silent or stalled peers cannot
+//! keep everyone else waiting, when a new connection needs a slot the enclave closes the connection
 //! idle between frames the longest (if for at least [`EVICTABLE_AFTER`]), else the one inside a
-//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame). A peer
-//! that starts a frame and stalls holds its slot at most [`HEADER_READ_TIMEOUT`] (inside the header)
-//! or [`FRAME_READ_TIMEOUT`] (inside the payload) while nobody else needs it. Only the host can reach the enclave (vsock), and
-//! the host can always deny service by not forwarding; these bounds keep one misbehaving host-side
-//! client from starving the others.
+//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame). While
+//! nobody else needs its slot, a peer that starts a frame and stalls keeps it at most
+//! [`HEADER_READ_TIMEOUT`] (inside the header) or [`FRAME_READ_TIMEOUT`] (inside the payload). Only
+//! the host can reach the enclave (vsock), and the host can always deny service by not forwarding;
+//! these bounds keep one misbehaving host-side client from starving the others.
 
 use super::error::ServiceError;
 use super::handler::Enclave;
