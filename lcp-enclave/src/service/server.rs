@@ -12,8 +12,8 @@
 //! (backpressure: the kernel's accept queue holds the rest). So that silent or stalled peers cannot
 //! keep everyone else waiting, when a new connection needs a slot the enclave closes the connection
 //! idle between frames the longest (if for at least [`EVICTABLE_AFTER`]), else the one inside a
-//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame). While
-//! nobody else needs its slot, a peer that starts a frame and stalls keeps it at most
+//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame).
+//! While nobody else needs its slot, a peer that starts a frame and stalls keeps it at most
 //! [`HEADER_READ_TIMEOUT`] (inside the header) or [`FRAME_READ_TIMEOUT`] (inside the payload). Only
 //! the host can reach the enclave (vsock), and the host can always deny service by not forwarding;
 //! these bounds keep one misbehaving host-side client from starving the others.
@@ -425,8 +425,9 @@ async fn read_request<C: AsyncRead + Unpin + ?Sized>(
     }
     let [first] = first;
     let ticket = idle.enter(Phase::InFrame);
+    let frame = tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first));
     let read = tokio::select! {
-        read = tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first)) => Some(read),
+        read = frame => Some(read),
         () = ticket.evicted.notified() => None,
     };
     drop(ticket);
