@@ -14,6 +14,8 @@ bash scripts/export-artifacts.sh --check
 
 echo "== Rust: format, lint, test"
 cargo fmt --all --check
+# The fuzz crate is outside the workspace (nightly); its shared bodies compile in the replay test.
+rustfmt --edition 2024 --check fuzz/src/lib.rs fuzz/fuzz_targets/*.rs
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The real /dev/nsm backend: no Nitro hardware here, but it must compile and lint clean.
 cargo clippy -p lcp-enclave --features nitro --all-targets --locked -- -D warnings

@@ -1,26 +1,10 @@
-//! Receipts and receipt-trie nodes from untrusted bytes: decoding never panics, and whatever
-//! decodes re-encodes to exactly the input (the decoder accepts only the canonical encoding).
-//! The same bytes as the single node of a proof exercise the trie node decoder.
-
+//! EIP-2718 receipts and receipt-trie nodes (RLP).
+//!
+//! The body and its oracle: `lcp_fuzz::rlp_receipt` (`fuzz/src/lib.rs`), shared with the stable replay
+//! test `tests/tests/fuzz_corpus_replay.rs`. Run (see RELIABILITY.md):
+//! `cargo +nightly fuzz run rlp_receipt corpus/rlp_receipt -- -max_total_time=120`
 #![no_main]
 
-use alloy_primitives::keccak256;
-use lcp_enclave::spv::{Receipt, TrieKey, TrieKind, trie};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(receipt) = Receipt::decode_2718(data) {
-        assert_eq!(receipt.encode_2718(), data, "non-canonical receipt accepted");
-    }
-    let node = alloy_primitives::Bytes::copy_from_slice(data);
-    let root = keccak256(data);
-    for index in [0u64, 1, 0x7f, 0x80, 0x1234] {
-        let _ = trie::proven_value(
-            TrieKind::Receipts,
-            TrieKey::Index(index),
-            root,
-            &trie::index_key(index),
-            core::slice::from_ref(&node),
-        );
-    }
-});
+fuzz_target!(|data: &[u8]| lcp_fuzz::check(lcp_fuzz::rlp_receipt(data)));

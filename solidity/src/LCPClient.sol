@@ -15,7 +15,7 @@ import {MerkleClaims} from "./lib/MerkleClaims.sol";
 ///         about, and verifies signed claims about those blocks for bridges.
 /// @dev Roles (minimal on purpose):
 ///      - `owner` (deploy a multisig or timelock here): allows PCR measurements and operators, sets the
-///        threshold and key policy, revokes keys, transfers ownership. The owner cannot sign state:
+///        threshold and key policy, revokes keys, transfers ownership (two steps). The owner cannot sign state:
 ///        every state change needs enclave signatures.
 ///      - an operator registers its own enclave's key (`msg.sender` must be the operator named in the
 ///        attestation's `user_data`), so nobody can count an enclave towards another operator.
@@ -30,6 +30,7 @@ contract LCPClient is ILCPClient {
     //////////////////////////////////////////////////////////////*/
 
     error NotOwner(address caller);
+    error NotPendingOwner(address caller);
     error ClientFrozen();
     error AlreadyInitialized(bytes32 stateId);
     error NotInitialized();
@@ -93,6 +94,7 @@ contract LCPClient is ILCPClient {
     event MeasurementSet(bytes32 indexed measurement, bool allowed);
     event ThresholdSet(uint8 threshold);
     event KeyPolicySet(uint64 keyTtl, uint64 maxAttestationAge);
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
     /*//////////////////////////////////////////////////////////////
@@ -154,6 +156,8 @@ contract LCPClient is ILCPClient {
     /// @notice The enclave light client's current state id (zero until `initialize`).
     bytes32 public stateId;
     address public owner;
+    /// @notice The address `transferOwnership` named; it becomes owner when it calls `acceptOwnership`.
+    address public pendingOwner;
     uint64 public keyTtl;
     uint64 public maxAttestationAge;
 
@@ -235,11 +239,20 @@ contract LCPClient is ILCPClient {
         emit EnclaveKeyRevoked(key);
     }
 
-    /// @notice Hands the owner role to `newOwner` in one step (use a multisig or timelock as owner).
+    /// @notice Starts handing the owner role to `newOwner`, who must call `acceptOwnership` (two steps, so
+    ///         a mistyped address cannot take the role; use a multisig or timelock as owner). Naming
+    ///         `address(0)` cancels a pending transfer.
     function transferOwnership(address newOwner) external onlyOwner {
-        if (newOwner == address(0)) revert ZeroAddress();
-        emit OwnershipTransferred(owner, newOwner);
-        owner = newOwner;
+        pendingOwner = newOwner;
+        emit OwnershipTransferStarted(owner, newOwner);
+    }
+
+    /// @notice Completes a transfer started by `transferOwnership`.
+    function acceptOwnership() external {
+        if (msg.sender != pendingOwner) revert NotPendingOwner(msg.sender);
+        emit OwnershipTransferred(owner, msg.sender);
+        owner = msg.sender;
+        pendingOwner = address(0);
     }
 
     function _setThreshold(uint8 threshold) internal {

@@ -14,6 +14,33 @@ contract RejectingRecipient {
     }
 }
 
+/// @notice A recipient that re-enters `release` from its `receive`, with a message of its choosing, and
+///         records what the inner call did (it swallows the inner revert so the outer payout can finish).
+contract ReentrantRecipient {
+    ExampleBridge internal bridge;
+    bytes internal message;
+    bytes internal signatures;
+    uint256 public calls;
+    bool public innerSucceeded;
+    bytes public innerError;
+
+    function arm(ExampleBridge b, bytes calldata m, bytes calldata s) external {
+        bridge = b;
+        message = m;
+        signatures = s;
+    }
+
+    receive() external payable {
+        ++calls;
+        if (calls > 1) return; // re-enter once
+        try bridge.release(message, signatures) {
+            innerSucceeded = true;
+        } catch (bytes memory reason) {
+            innerError = reason;
+        }
+    }
+}
+
 /// @notice The example bridge end to end on the client: a proven lock pays once, everything else fails
 ///         with its own error.
 contract ExampleBridgeTest is LCPClientFixture {
@@ -113,6 +140,47 @@ contract ExampleBridgeTest is LCPClientFixture {
         }
         vm.expectRevert(abi.encodeWithSelector(LCPClient.BelowThreshold.selector, 1, 2));
         bridge.release(m, one);
+    }
+
+    /// Re-entering with the same lock during the payout is refused (the lock is recorded before the
+    /// call); the lock pays exactly once.
+    function testReentrantRecipientCannotReleaseTwice() public {
+        ReentrantRecipient attacker = new ReentrantRecipient();
+        (bytes memory m, bytes memory s) =
+            _signed(_lockLog(LOCKER, address(attacker), 3 ether, block.chainid, address(bridge)));
+        attacker.arm(bridge, m, s);
+        bytes32 lockId = bridge.release(m, s);
+        assertEq(attacker.calls(), 1, "one payout");
+        assertFalse(attacker.innerSucceeded(), "inner release refused");
+        assertEq(attacker.innerError(), abi.encodeWithSelector(ExampleBridge.AlreadyReleased.selector, lockId), "why");
+        assertEq(address(attacker).balance, 3 ether, "paid once");
+        assertEq(address(bridge).balance, 97 ether, "bridge paid once");
+    }
+
+    /// Re-entering with a different valid lock is just another release: each lock pays once, and
+    /// nothing of the outer release is lost or doubled.
+    function testReentrantRecipientWithAnotherLockPaysEachOnce() public {
+        ReentrantRecipient attacker = new ReentrantRecipient();
+        ILCPMessages.ReceiptLogClaim memory first =
+            _lockLog(LOCKER, address(attacker), 3 ether, block.chainid, address(bridge));
+        ILCPMessages.ReceiptLogClaim memory second =
+            _lockLog(LOCKER, address(attacker), 2 ether, block.chainid, address(bridge));
+        second.logIndex = 1;
+        (bytes memory m1, bytes memory s1) = _signed(first);
+        (bytes memory m2, bytes memory s2) = _signed(second);
+        attacker.arm(bridge, m2, s2);
+        bridge.release(m1, s1);
+        assertTrue(attacker.innerSucceeded(), "inner release of the other lock");
+        assertEq(attacker.calls(), 2, "two payouts");
+        assertEq(address(attacker).balance, 5 ether, "each lock once");
+        assertTrue(bridge.released(keccak256(abi.encode(HASH1, uint32(3), uint32(0)))), "first recorded");
+        assertTrue(bridge.released(keccak256(abi.encode(HASH1, uint32(3), uint32(1)))), "second recorded");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ExampleBridge.AlreadyReleased.selector, keccak256(abi.encode(HASH1, uint32(3), uint32(1)))
+            )
+        );
+        bridge.release(m2, s2);
     }
 
     function testRevertWhenTransferFailsKeepsTheLockOpen() public {

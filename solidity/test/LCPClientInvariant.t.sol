@@ -23,6 +23,12 @@ contract LCPClientHandler is Test {
     uint256 public thresholdViolations;
     uint256 public frozenViolations;
     uint256 public hashViolations;
+    uint256 public deadKeyViolations;
+    uint256 public revocations;
+    uint256 public warps;
+    /// Per key index: revoked by `revoke`, and the expiry recorded when the run started.
+    mapping(uint256 => bool) public ghostRevoked;
+    mapping(uint256 => uint64) public ghostExpiry;
     uint256 public updates;
     uint256 public verifications;
 
@@ -33,6 +39,34 @@ contract LCPClientHandler is Test {
         ghostStateId = initialState;
         ghostHash[block1] = hash1;
         storedBlocks.push(block1);
+        for (uint256 i; i < k.length; ++i) {
+            (, uint64 expiry,) = c.enclaveKey(vm.addr(k[i]));
+            ghostExpiry[i] = expiry;
+        }
+    }
+
+    /// Whether every key selected by `mask` was live (unrevoked, unexpired) at this call.
+    function _allLive(uint256 mask) internal view returns (bool) {
+        for (uint256 i; i < keys.length; ++i) {
+            if ((mask >> i) & 1 == 1 && (ghostRevoked[i] || block.timestamp >= ghostExpiry[i])) return false;
+        }
+        return true;
+    }
+
+    /// The owner (this handler, after a two-step transfer) revokes key `index`. Rare, so runs stay live.
+    function revoke(uint8 index, uint8 dice) external {
+        if (dice % 16 != 0) return;
+        uint256 i = index % keys.length;
+        client.revokeEnclaveKey(vm.addr(keys[i]));
+        ghostRevoked[i] = true;
+        ++revocations;
+    }
+
+    /// Time passes (up to 30 minutes; keys live 3 hours in the fixture), sometimes.
+    function warp(uint16 secondsSeed, uint8 dice) external {
+        if (dice % 4 != 0) return;
+        vm.warp(block.timestamp + (uint256(secondsSeed) % 30 minutes));
+        ++warps;
     }
 
     function _message(ILCPMessages.MessageType t, bytes memory body) internal view returns (bytes memory) {
@@ -71,6 +105,7 @@ contract LCPClientHandler is Test {
         bytes32 before = client.stateId();
         try client.updateState(m, sigs) {
             ++updates;
+            if (!_allLive(mask)) ++deadKeyViolations;
             if (ghostFrozen) ++frozenViolations;
             if (count < threshold) ++thresholdViolations;
             if (prev != before) ++continuityViolations;
@@ -109,6 +144,7 @@ contract LCPClientHandler is Test {
         (bytes memory sa, uint256 ca) = _signKeys(ma, mask);
         (bytes memory sb,) = _signKeys(mb, mask);
         try client.submitMisbehaviour(ma, sa, mb, sb) {
+            if (!_allLive(mask)) ++deadKeyViolations;
             if (ghostFrozen) ++frozenViolations;
             if (ca < threshold) ++thresholdViolations;
             ghostFrozen = true;
@@ -125,6 +161,7 @@ contract LCPClientHandler is Test {
         (bytes memory sigs, uint256 count) = _signKeys(m, mask);
         try client.verifyStorage(m, sigs) {
             ++verifications;
+            if (!_allLive(mask)) ++deadKeyViolations;
             if (ghostFrozen) ++frozenViolations;
             if (count < threshold) ++thresholdViolations;
             if (ghostHash[blockNumber] != c.blockHash) ++hashViolations;
@@ -137,7 +174,8 @@ contract LCPClientHandler is Test {
 }
 
 /// @notice Invariants: continuity is never broken, stored block hashes never change, nothing is accepted
-///         below the threshold, and a frozen client verifies and updates nothing.
+///         below the threshold, a frozen client verifies and updates nothing, and a revoked or expired key
+///         never counts toward anything.
 contract LCPClientInvariantTest is LCPClientFixture {
     LCPClientHandler internal handler;
 
@@ -145,6 +183,10 @@ contract LCPClientInvariantTest is LCPClientFixture {
         _deploy(4, 2);
         bytes32 s1 = _init(2);
         handler = new LCPClientHandler(client, keys, 2, s1, BLOCK1, HASH1);
+        // The handler becomes owner (two steps) so it can revoke keys.
+        client.transferOwnership(address(handler));
+        vm.prank(address(handler));
+        client.acceptOwnership();
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -174,6 +216,30 @@ contract LCPClientInvariantTest is LCPClientFixture {
             uint64 b = handler.storedBlocks(i);
             assertEq(client.blockHashOf(b), handler.ghostHash(b), "stored hash");
         }
+    }
+
+    function invariantRevokedAndExpiredKeysNeverCount() public view {
+        assertEq(handler.deadKeyViolations(), 0, "a revoked or expired key counted");
+    }
+
+    /// Revocation and expiry paths are live: a revoked key's signature stops counting at once, and
+    /// after expiry nothing verifies.
+    function testRevokeAndExpiryPathsAreLive() public {
+        handler.verify(0, true, 0x3);
+        assertEq(handler.verifications(), 1, "claim verified");
+        handler.revoke(0, 0);
+        assertEq(handler.revocations(), 1, "revoked");
+        handler.verify(0, true, 0x3); // key 0 revoked: refused
+        assertEq(handler.verifications(), 1, "revoked key refused");
+        handler.verify(0, true, 0x6); // keys 1 and 2: fine
+        assertEq(handler.verifications(), 2, "live keys verify");
+        for (uint256 i; i < 20; ++i) {
+            handler.warp(type(uint16).max, 0);
+        }
+        assertTrue(block.timestamp >= handler.ghostExpiry(1), "expired");
+        handler.verify(0, true, 0x6);
+        assertEq(handler.verifications(), 2, "expired keys refused");
+        invariantRevokedAndExpiredKeysNeverCount();
     }
 
     /// The handler's paths are live: a valid update and claim succeed, then misbehaviour freezes and

@@ -73,10 +73,64 @@ contract LCPClientRegistrationTest is LCPClientFixture {
         assertTrue(client.isOperator(address(0x1234)), "operator");
         vm.expectRevert(LCPClient.ZeroAddress.selector);
         client.setOperator(address(0), true);
-        client.transferOwnership(address(0x0a));
-        assertEq(client.owner(), address(0x0a), "new owner");
+    }
+
+    /// Ownership moves in two steps: only the named address can accept, the old owner keeps every right
+    /// until then, a new transfer or `address(0)` replaces or cancels the pending one.
+    function testTwoStepOwnershipTransfer() public {
+        address next = address(0x0a);
+        vm.expectEmit(address(client));
+        emit LCPClient.OwnershipTransferStarted(address(this), next);
+        client.transferOwnership(next);
+        assertEq(client.owner(), address(this), "not yet");
+        assertEq(client.pendingOwner(), next, "pending");
+        client.setThreshold(2); // still the owner
+
+        vm.prank(address(0xbad));
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.NotPendingOwner.selector, address(0xbad)));
+        client.acceptOwnership();
+
+        // Cancel, then the named address can no longer accept.
+        client.transferOwnership(address(0));
+        vm.prank(next);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.NotPendingOwner.selector, next));
+        client.acceptOwnership();
+
+        client.transferOwnership(next);
+        vm.expectEmit(address(client));
+        emit LCPClient.OwnershipTransferred(address(this), next);
+        vm.prank(next);
+        client.acceptOwnership();
+        assertEq(client.owner(), next, "new owner");
+        assertEq(client.pendingOwner(), address(0), "cleared");
         vm.expectRevert(abi.encodeWithSelector(LCPClient.NotOwner.selector, address(this)));
         client.setThreshold(1);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.NotOwner.selector, address(this)));
+        client.transferOwnership(address(this));
+    }
+
+    /// Every owner-only function refuses any other caller, whatever the arguments.
+    function testFuzzOwnerFunctionsRefuseEveryoneElse(address caller, bytes32 word, address target, uint8 small)
+        public
+    {
+        vm.assume(caller != address(this));
+        bytes memory notOwner = abi.encodeWithSelector(LCPClient.NotOwner.selector, caller);
+        vm.startPrank(caller);
+        vm.expectRevert(notOwner);
+        client.setMeasurement(word, true);
+        vm.expectRevert(notOwner);
+        client.setOperator(target, true);
+        vm.expectRevert(notOwner);
+        client.setThreshold(small);
+        vm.expectRevert(notOwner);
+        client.setKeyPolicy(uint64(uint256(word)), uint64(small));
+        vm.expectRevert(notOwner);
+        client.revokeEnclaveKey(target);
+        vm.expectRevert(notOwner);
+        client.transferOwnership(caller);
+        vm.stopPrank();
+        assertEq(client.owner(), address(this), "owner unchanged");
+        assertEq(client.pendingOwner(), address(0), "nothing pending");
     }
 
     /*//////////////////////////////////////////////////////////////

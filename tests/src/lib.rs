@@ -3,8 +3,10 @@
 pub mod devnet;
 pub mod fixture_server;
 pub mod inproc_enclave;
+pub mod load;
 pub mod nitro_corpus;
 pub mod rust_proofs;
+pub mod synthetic;
 
 use anyhow::Context;
 use std::path::PathBuf;

@@ -131,6 +131,13 @@ pub enum FrameError {
         /// The timeout.
         seconds: u64,
     },
+    /// The frame was still incomplete after this many seconds when every connection slot was
+    /// needed: the connection was closed to serve another (`server`, "Slow and silent peers").
+    #[error("frame incomplete after {seconds} s while its connection slot was needed")]
+    Evicted {
+        /// `SLOW_FRAME_EVICTABLE_AFTER`.
+        seconds: u64,
+    },
 }
 
 /// A parsed frame header.

@@ -1,10 +1,22 @@
 //! The listener: one transport abstraction over TCP (development, tests) and vsock (Nitro), the
 //! same frames on both, one task per connection, a bounded number of connections.
 //!
-//! Per connection: wait up to [`IDLE_TIMEOUT`] for a frame to start, then read the rest of it
-//! within [`FRAME_READ_TIMEOUT`]; decode one [`Request`]; run the handler on the
-//! blocking pool (BLS and hashing are CPU work); answer with a response or an error frame. A
-//! framing or decoding failure is answered with an error frame and closes that connection only.
+//! Per connection: wait up to [`IDLE_TIMEOUT`] for a frame to start, then read its header within
+//! [`HEADER_READ_TIMEOUT`] and the whole frame within [`FRAME_READ_TIMEOUT`]; decode one
+//! [`Request`]; run the handler on the blocking pool (BLS and hashing are CPU work); answer with a
+//! response or an error frame. A framing or decoding failure is answered with an error frame and
+//! closes that connection only.
+//!
+//! # Slow and silent peers
+//! At most [`MAX_CONNECTIONS`] connections are served; further ones wait, accepted, for a slot
+//! (backpressure: the kernel's accept queue holds the rest). So that silent or stalled peers cannot
+//! keep everyone else waiting, when a new connection needs a slot the enclave closes the connection
+//! idle between frames the longest (if for at least [`EVICTABLE_AFTER`]), else the one inside a
+//! frame the longest (if for at least [`SLOW_FRAME_EVICTABLE_AFTER`]; it gets an error frame).
+//! While nobody else needs its slot, a peer that starts a frame and stalls keeps it at most
+//! [`HEADER_READ_TIMEOUT`] (inside the header) or [`FRAME_READ_TIMEOUT`] (inside the payload). Only
+//! the host can reach the enclave (vsock), and the host can always deny service by not forwarding;
+//! these bounds keep one misbehaving host-side client from starving the others.
 
 use super::error::ServiceError;
 use super::handler::Enclave;
@@ -12,21 +24,38 @@ use super::protocol::{
     ErrorBody, FRAME_HEADER_LEN, FrameError, FrameHeader, FrameKind, MAX_CONNECTIONS,
     MAX_FRAME_LEN, Request, frame,
 };
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError};
+use tokio::time::Instant;
 
 /// Once a frame header has arrived, its payload must arrive within this time (slow-sender
 /// protection: a connection cannot hold a buffer of up to `MAX_FRAME_LEN` open forever).
 pub const FRAME_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Once a frame's first byte has arrived, the rest of its 8-byte header must arrive within this
+/// time. A legitimate client writes the header in one go; this bounds a peer that sends half a
+/// header and goes silent to a few seconds of holding a slot.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A connection idle this long between requests is closed, so idle connections cannot hold all
 /// [`MAX_CONNECTIONS`] slots forever.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A connection idle between frames for at least this long is closed when a new connection needs
+/// its slot. Long enough that a client sending requests back to back (its next request follows
+/// the previous answer within milliseconds) is never cut between two requests.
+pub const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
+
+/// A connection inside a frame for at least this long is closed when a new connection needs its
+/// slot and no idle connection can be closed. A legitimate frame (at most `MAX_FRAME_LEN` = 8 MiB)
+/// crosses vsock or loopback in milliseconds; a peer that takes seconds is stalling.
+pub const SLOW_FRAME_EVICTABLE_AFTER: Duration = Duration::from_secs(2);
 
 /// Pause after a failed `accept` before trying again.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -142,17 +171,155 @@ impl Listener {
     }
 }
 
+/// Where a connection is in its request cycle, as far as eviction is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Between frames, waiting for the next one to start.
+    Idle,
+    /// Inside a frame: its first byte arrived, the rest has not.
+    InFrame,
+}
+
+impl Phase {
+    /// How long a connection must have been in this phase before it may be evicted.
+    const fn evictable_after(self) -> Duration {
+        match self {
+            Phase::Idle => EVICTABLE_AFTER,
+            Phase::InFrame => SLOW_FRAME_EVICTABLE_AFTER,
+        }
+    }
+}
+
+/// Connections the accept loop may close when every slot is taken: those idle between frames, and
+/// those stuck inside a frame (module doc, "Slow and silent peers").
+#[derive(Debug, Default)]
+pub struct EvictableConnections {
+    state: Mutex<EvictableState>,
+    /// Signalled when a connection registers (the accept loop may be waiting for a candidate).
+    registered: Notify,
+}
+
+#[derive(Debug, Default)]
+struct EvictableState {
+    next_ticket: u64,
+    /// By ticket (= registration order, so oldest first): phase, since when, eviction signal.
+    waiting: BTreeMap<u64, (Phase, Instant, Arc<Notify>)>,
+}
+
+/// A connection's registration; leaves the set when dropped.
+struct Ticket<'a> {
+    set: &'a EvictableConnections,
+    ticket: u64,
+    evicted: Arc<Notify>,
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        self.set.lock().waiting.remove(&self.ticket);
+    }
+}
+
+impl EvictableConnections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, EvictableState> {
+        // The state stays consistent across a panic (single map operations), so poison is ignored.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn enter(&self, phase: Phase) -> Ticket<'_> {
+        let evicted = Arc::new(Notify::new());
+        let mut state = self.lock();
+        let ticket = state.next_ticket;
+        state.next_ticket = ticket.wrapping_add(1);
+        state
+            .waiting
+            .insert(ticket, (phase, Instant::now(), Arc::clone(&evicted)));
+        drop(state);
+        self.registered.notify_one();
+        Ticket {
+            set: self,
+            ticket,
+            evicted,
+        }
+    }
+
+    /// Closes one connection that has been in its phase long enough: the longest-idle one, else
+    /// the one longest inside a frame. Returns whether one was closed.
+    fn evict_oldest(&self, now: Instant) -> bool {
+        let mut state = self.lock();
+        let aged = |phase: Phase| {
+            move |(_, (p, since, _)): &(&u64, &(Phase, Instant, Arc<Notify>))| {
+                *p == phase && now.saturating_duration_since(*since) >= phase.evictable_after()
+            }
+        };
+        let chosen = state
+            .waiting
+            .iter()
+            .find(aged(Phase::Idle))
+            .or_else(|| state.waiting.iter().find(aged(Phase::InFrame)))
+            .map(|(ticket, _)| *ticket);
+        match chosen.and_then(|ticket| state.waiting.remove(&ticket)) {
+            Some((_, _, evicted)) => {
+                // `notify_one` stores the wake-up if the connection is not polling yet.
+                evicted.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How long until some registered connection becomes evictable (`None`: none registered).
+    fn next_evictable_in(&self, now: Instant) -> Option<Duration> {
+        self.lock()
+            .waiting
+            .values()
+            .map(|(phase, since, _)| {
+                phase
+                    .evictable_after()
+                    .saturating_sub(now.saturating_duration_since(*since))
+            })
+            .min()
+    }
+}
+
+/// A slot for a new connection: a free one, else the slot of an evicted idle connection, else
+/// (backpressure) the first that frees up.
+async fn acquire_slot(
+    slots: &Arc<Semaphore>,
+    idle: &EvictableConnections,
+) -> std::io::Result<OwnedSemaphorePermit> {
+    let closed = || std::io::Error::other("connection semaphore closed");
+    loop {
+        match Arc::clone(slots).try_acquire_owned() {
+            Ok(permit) => return Ok(permit),
+            Err(TryAcquireError::Closed) => return Err(closed()),
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        let now = Instant::now();
+        if idle.evict_oldest(now) {
+            // The evicted connection returns its slot as it closes.
+            return Arc::clone(slots)
+                .acquire_owned()
+                .await
+                .map_err(|_| closed());
+        }
+        // Wait for a slot, for a connection to register, or for a registered one to age.
+        let recheck = idle.next_evictable_in(now).unwrap_or(IDLE_TIMEOUT);
+        tokio::select! {
+            permit = Arc::clone(slots).acquire_owned() => return permit.map_err(|_| closed()),
+            () = idle.registered.notified() => {}
+            () = tokio::time::sleep(recheck) => {}
+        }
+    }
+}
+
 /// Serves connections until the listener fails.
 ///
 /// # Errors
 /// The accept loop's I/O error.
 pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let idle = Arc::new(EvictableConnections::default());
     loop {
-        let permit = Arc::clone(&slots)
-            .acquire_owned()
-            .await
-            .map_err(|_| std::io::Error::other("connection semaphore closed"))?;
         let connection = match listener.accept().await {
             Ok(c) => c,
             Err(error) => {
@@ -162,9 +329,11 @@ pub async fn serve(listener: Listener, enclave: Arc<Enclave>) -> std::io::Result
                 continue;
             }
         };
+        let permit = acquire_slot(&slots, &idle).await?;
         let enclave = Arc::clone(&enclave);
+        let idle = Arc::clone(&idle);
         tokio::spawn(async move {
-            if let Err(error) = serve_connection(connection, enclave).await {
+            if let Err(error) = serve_connection_in(connection, enclave, &idle).await {
                 tracing::debug!(%error, "connection ended with an I/O error");
             }
             drop(permit);
@@ -202,7 +371,14 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
     first: u8,
 ) -> std::io::Result<Result<Vec<u8>, FrameError>> {
     let mut header = [first, 0, 0, 0, 0, 0, 0, 0];
-    let got = read_full(connection, header.get_mut(1..).unwrap_or_default()).await?;
+    let rest = header.get_mut(1..).unwrap_or_default();
+    let Ok(got) = tokio::time::timeout(HEADER_READ_TIMEOUT, read_full(connection, rest)).await
+    else {
+        return Ok(Err(FrameError::Timeout {
+            seconds: HEADER_READ_TIMEOUT.as_secs(),
+        }));
+    };
+    let got = got?;
     if got.saturating_add(1) < FRAME_HEADER_LEN {
         return Ok(Err(FrameError::Truncated {
             got: got.saturating_add(1),
@@ -227,27 +403,49 @@ async fn read_frame_rest<C: AsyncRead + Unpin + ?Sized>(
 
 async fn read_request<C: AsyncRead + Unpin + ?Sized>(
     connection: &mut C,
+    idle: &EvictableConnections,
 ) -> std::io::Result<Result<Incoming, ServiceError>> {
-    // The first byte may wait up to IDLE_TIMEOUT (an idle connection); the rest of the frame
-    // must follow within FRAME_READ_TIMEOUT.
+    // The first byte may wait up to IDLE_TIMEOUT (an idle connection, evictable meanwhile); the
+    // rest of the frame must follow within FRAME_READ_TIMEOUT.
     let mut first = [0u8; 1];
-    match tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)).await {
-        Ok(Ok(0)) | Err(_) => return Ok(Ok(Incoming::Closed)),
-        Ok(Ok(_)) => {}
-        Ok(Err(io)) => return Err(io),
+    let ticket = idle.enter(Phase::Idle);
+    let read = tokio::select! {
+        read = tokio::time::timeout(IDLE_TIMEOUT, connection.read(&mut first)) => Some(read),
+        () = ticket.evicted.notified() => None,
+    };
+    drop(ticket);
+    match read {
+        Some(Ok(Ok(0)) | Err(_)) => return Ok(Ok(Incoming::Closed)),
+        None => {
+            tracing::debug!("idle connection closed to free its slot");
+            return Ok(Ok(Incoming::Closed));
+        }
+        Some(Ok(Ok(_))) => {}
+        Some(Ok(Err(io))) => return Err(io),
     }
     let [first] = first;
-    let payload =
-        match tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first)).await {
-            Ok(Ok(Ok(payload))) => payload,
-            Ok(Ok(Err(frame_error))) => return Ok(Err(ServiceError::Frame(frame_error))),
-            Ok(Err(io)) => return Err(io),
-            Err(_) => {
-                return Ok(Err(ServiceError::Frame(FrameError::Timeout {
-                    seconds: FRAME_READ_TIMEOUT.as_secs(),
-                })));
-            }
-        };
+    let ticket = idle.enter(Phase::InFrame);
+    let frame = tokio::time::timeout(FRAME_READ_TIMEOUT, read_frame_rest(connection, first));
+    let read = tokio::select! {
+        read = frame => Some(read),
+        () = ticket.evicted.notified() => None,
+    };
+    drop(ticket);
+    let payload = match read {
+        Some(Ok(Ok(Ok(payload)))) => payload,
+        Some(Ok(Ok(Err(frame_error)))) => return Ok(Err(ServiceError::Frame(frame_error))),
+        Some(Ok(Err(io))) => return Err(io),
+        Some(Err(_)) => {
+            return Ok(Err(ServiceError::Frame(FrameError::Timeout {
+                seconds: FRAME_READ_TIMEOUT.as_secs(),
+            })));
+        }
+        None => {
+            return Ok(Err(ServiceError::Frame(FrameError::Evicted {
+                seconds: SLOW_FRAME_EVICTABLE_AFTER.as_secs(),
+            })));
+        }
+    };
     Ok(serde_json::from_slice::<Request>(&payload)
         .map(Incoming::Request)
         .map_err(ServiceError::MalformedRequest))
@@ -275,16 +473,26 @@ async fn write_error<C: AsyncWrite + Unpin + ?Sized>(
     write_frame(connection, FrameKind::Error, &payload).await
 }
 
-/// Serves one connection until the peer closes it or sends a malformed frame.
+/// Serves one connection until the peer closes it or sends a malformed frame (never evicted:
+/// it belongs to no accept loop).
 ///
 /// # Errors
 /// I/O errors of the connection.
 pub async fn serve_connection(
-    mut connection: Box<dyn Connection>,
+    connection: Box<dyn Connection>,
     enclave: Arc<Enclave>,
 ) -> std::io::Result<()> {
+    serve_connection_in(connection, enclave, &EvictableConnections::default()).await
+}
+
+/// [`serve_connection`], registering the connection in `idle` while it waits between frames.
+async fn serve_connection_in(
+    mut connection: Box<dyn Connection>,
+    enclave: Arc<Enclave>,
+    idle: &EvictableConnections,
+) -> std::io::Result<()> {
     loop {
-        let request = match read_request(&mut *connection).await? {
+        let request = match read_request(&mut *connection, idle).await? {
             Ok(Incoming::Closed) => return Ok(()),
             Ok(Incoming::Request(request)) => request,
             Err(error) => {
@@ -352,5 +560,34 @@ mod tests {
             "unix:/tmp/x".parse::<ListenAddr>(),
             Err(ListenAddrError::UnknownScheme)
         );
+    }
+
+    #[test]
+    fn idle_connections_go_first_then_slow_frames_each_once_aged() {
+        let set = EvictableConnections::default();
+        let start = Instant::now();
+        let slow = set.enter(Phase::InFrame);
+        let first_idle = set.enter(Phase::Idle);
+        let second_idle = set.enter(Phase::Idle);
+        // Nobody has been in its phase long enough yet.
+        assert!(!set.evict_oldest(start));
+        assert!(set.next_evictable_in(start).unwrap() <= EVICTABLE_AFTER);
+        // After EVICTABLE_AFTER: the idle ones, oldest first; the frame is not old enough.
+        let later = start + EVICTABLE_AFTER + Duration::from_millis(10);
+        assert!(set.evict_oldest(later));
+        assert!(!set.lock().waiting.contains_key(&first_idle.ticket));
+        assert!(set.evict_oldest(later));
+        assert!(!set.lock().waiting.contains_key(&second_idle.ticket));
+        assert!(
+            !set.evict_oldest(later),
+            "the frame is younger than its limit"
+        );
+        // After SLOW_FRAME_EVICTABLE_AFTER: the stalled frame.
+        let much_later = start + SLOW_FRAME_EVICTABLE_AFTER + Duration::from_millis(10);
+        assert!(set.evict_oldest(much_later));
+        assert!(set.lock().waiting.is_empty());
+        drop((slow, first_idle, second_idle));
+        assert!(!set.evict_oldest(much_later));
+        assert_eq!(set.next_evictable_in(much_later), None);
     }
 }

@@ -8,12 +8,8 @@
 //! worker; `LCP_BENCH_HANDLER_THREADS=N` for N), so the numbers are per enclave core; the client
 //! threads run beside it on the same (shared) machine.
 //!
-//! Data: the real `eth_getProof` response of block 21925176 (`fixtures/mainnet/execution/`). No
-//! light-client data finalizes that block, so the bench builds a store whose finalized execution
-//! header carries that block's number, hash, state root, receipts root and timestamp, and hands the
-//! enclave that store with its recomputed `state_id` — exactly the work of a real request (decode
-//! the store, hash every field, check the id, verify the proofs, sign). The enclave never checks
-//! how a store was reached; the destination chain's `state_id` does. Bench only, not a test.
+//! Data: the real `eth_getProof` response of block 21925176 (`fixtures/mainnet/execution/`) against
+//! the built store of `lcp_tests::synthetic` (its doc says why). Bench only, not a test.
 //!
 //! `cargo run --release -p lcp-tests --bin service_load [-- REQUESTS]`
 
@@ -31,7 +27,6 @@ use alloy_primitives::{Address, B256, Bytes};
 use attestation_verifier::message::encode::Domain;
 use lcp_enclave::light_client::bridge::BridgePolicy;
 use lcp_enclave::light_client::config::{ChainSpec, Fork, Mainnet};
-use lcp_enclave::light_client::containers::{LcExecution, LightClientHeader};
 use lcp_enclave::light_client::sync::LightClientStore;
 use lcp_enclave::nsm::SimulatedNsm;
 use lcp_enclave::nsm::simulated::Clock;
@@ -41,6 +36,7 @@ use lcp_enclave::service::protocol::{
 use lcp_enclave::service::server::{ListenAddr, Listener, serve};
 use lcp_enclave::service::{Enclave, EnclaveConfig, OsRandom};
 use lcp_enclave::state_id::state_id;
+use lcp_tests::synthetic;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -50,36 +46,6 @@ use std::time::{Duration, Instant};
 fn json(relative: &str) -> Value {
     let path = lcp_tests::fixture(relative);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn quantity(value: &Value) -> u64 {
-    u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
-}
-
-fn hash(value: &Value) -> B256 {
-    value.as_str().unwrap().parse().unwrap()
-}
-
-/// A Capella store whose finalized execution header is block 21925176 (see the module doc).
-fn store_at_block(block: &Value) -> LightClientStore<Mainnet> {
-    let mut header = LightClientHeader::empty(Fork::Capella.layout());
-    if let LcExecution::Capella(e) = &mut header.execution {
-        e.block_number = quantity(&block["number"]);
-        e.block_hash = hash(&block["hash"]);
-        e.state_root = hash(&block["stateRoot"]);
-        e.receipts_root = hash(&block["receiptsRoot"]);
-        e.timestamp = quantity(&block["timestamp"]);
-    }
-    LightClientStore {
-        fork: Fork::Capella,
-        finalized_header: header.clone(),
-        current_sync_committee: Default::default(),
-        next_sync_committee: Default::default(),
-        best_valid_update: None,
-        optimistic_header: header,
-        previous_max_active_participants: 0,
-        current_max_active_participants: 0,
-    }
 }
 
 fn enclave(spec: ChainSpec) -> Enclave {
@@ -165,9 +131,8 @@ fn main() {
         .unwrap_or(2000);
     let spec = ChainSpec::mainnet();
     let (addr, network) = start(spec);
-    let block = json("mainnet/execution/block_21925176/block.json");
-    let block = block.get("result").cloned().unwrap_or(block);
-    let store = store_at_block(&block);
+    let block = synthetic::block_21925176().unwrap();
+    let store = synthetic::store_at_block(&block).unwrap();
     let client_state = ClientState {
         network_config_hash: network,
         store: Bytes::from(store.to_ssz().unwrap()),
@@ -177,7 +142,7 @@ fn main() {
     let request = |items: usize, batch: bool| Request::Verify {
         state_id: id,
         client_state: client_state.clone(),
-        block_hash: hash(&block["hash"]),
+        block_hash: synthetic::block_hash(&block).unwrap(),
         claims: vec![
             ClaimItem::Storage {
                 proof: proof.clone()
