@@ -4,3 +4,4 @@
 //! enclave, which verifies it; results are checked again with the reference verifier.
 
 pub mod cli;
+pub mod enclave;
