@@ -5,3 +5,4 @@
 
 pub mod cli;
 pub mod enclave;
+pub mod relayer;
