@@ -17,7 +17,7 @@ pub mod pki;
 pub use defect::{Defect, PayloadField};
 pub use document::{DocumentRequest, Encoding, GeneratedDocument, SForm};
 pub use keys::Seed;
-pub use pki::Pki;
+pub use pki::{CaValidity, Pki};
 
 use super::{AttestationRequest, Nsm, NsmError};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -94,11 +94,58 @@ pub const PCR_COUNT: u64 = 16;
 /// PCR length for SHA-384 (`digest` = "SHA384").
 pub const PCR_LEN: usize = 48;
 
+/// Where a simulated NSM's randomness and leaf keys come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Entropy {
+    /// Everything derives from the seed: documents and random bytes repeat byte for byte
+    /// (fixtures).
+    Seed,
+    /// `get_random` reads the operating system, and leaf keys derive from the seed and a
+    /// per-process random `session`: a restart never repeats a leaf or an enclave key.
+    Os {
+        /// Hex of 16 random bytes drawn at construction.
+        session: String,
+    },
+}
+
+/// What a restartable simulated NSM ([`SimulatedNsm::restartable`]) presents for a seed,
+/// computed without starting one: the deployer pins `root_der`'s SHA-256 as trust anchor and
+/// allows the measurement of `pcrs` before the enclave runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinnedIdentity {
+    /// The root certificate (DER), `cabundle[0]` of every document.
+    pub root_der: Vec<u8>,
+    /// The PCRs every document reports, `(index, value)` by ascending index.
+    pub pcrs: Vec<(u64, Vec<u8>)>,
+}
+
+impl PinnedIdentity {
+    /// The identity of `seed`.
+    ///
+    /// # Errors
+    /// Key derivation or encoding failure.
+    pub fn of(seed: &Seed) -> Result<PinnedIdentity, SimError> {
+        Ok(PinnedIdentity {
+            root_der: Pki::pinned(*seed)?.root_der().to_vec(),
+            pcrs: default_pcrs(seed),
+        })
+    }
+
+    /// The value of PCR `index`, if reported (PCR0/1/2/8 form the on-chain measurement).
+    pub fn pcr(&self, index: u64) -> Option<&[u8]> {
+        self.pcrs
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, value)| value.as_slice())
+    }
+}
+
 /// A simulated NSM. Thread-safe; each document gets a fresh leaf key.
 #[derive(Debug)]
 pub struct SimulatedNsm {
     seed: Seed,
     pki: Pki,
+    entropy: Entropy,
     clock: Clock,
     pcrs: Vec<(u64, Vec<u8>)>,
     encoding: Encoding,
@@ -118,6 +165,32 @@ impl SimulatedNsm {
         Ok(SimulatedNsm {
             seed,
             pki,
+            entropy: Entropy::Seed,
+            clock,
+            pcrs: default_pcrs(&seed),
+            encoding: Encoding::default(),
+            documents: AtomicU64::new(0),
+            random_calls: AtomicU64::new(0),
+        })
+    }
+
+    /// An NSM that a development enclave can restart under the same `seed` and still present
+    /// the same identity: byte-identical CA certificates ([`CaValidity::Pinned`], so the trust
+    /// anchor pinned on chain keeps matching) and the same PCRs ([`PinnedIdentity::of`]), while
+    /// every run gets fresh leaves and fresh randomness from the operating system (so the
+    /// enclave key generated from [`Nsm::random_bytes`] is new at each start).
+    ///
+    /// # Errors
+    /// Key derivation failure, or the OS random source fails.
+    pub fn restartable(seed: Seed, clock: Clock) -> Result<SimulatedNsm, SimError> {
+        let mut session = [0u8; 16];
+        getrandom::fill(&mut session).map_err(|_| SimError::Random)?;
+        Ok(SimulatedNsm {
+            seed,
+            pki: Pki::pinned(seed)?,
+            entropy: Entropy::Os {
+                session: keys::hex_lower(&session),
+            },
             clock,
             pcrs: default_pcrs(&seed),
             encoding: Encoding::default(),
@@ -189,7 +262,11 @@ impl SimulatedNsm {
     /// A defect that does not apply, or an encoding/signing failure.
     pub fn document(&self, request: &DocumentRequest) -> Result<GeneratedDocument, SimError> {
         let number = self.documents.fetch_add(1, Ordering::Relaxed);
-        document::build(&self.pki, &format!("leaf/{number}"), request)
+        let label = match &self.entropy {
+            Entropy::Seed => format!("leaf/{number}"),
+            Entropy::Os { session } => format!("leaf/{session}/{number}"),
+        };
+        document::build(&self.pki, &label, request)
     }
 }
 
@@ -216,8 +293,17 @@ impl Nsm for SimulatedNsm {
     }
 
     fn random_bytes(&self, len: usize) -> Result<Vec<u8>, NsmError> {
-        let call = self.random_calls.fetch_add(1, Ordering::Relaxed);
-        Ok(self.seed.bytes(&format!("random/{call}"), len))
+        match self.entropy {
+            Entropy::Seed => {
+                let call = self.random_calls.fetch_add(1, Ordering::Relaxed);
+                Ok(self.seed.bytes(&format!("random/{call}"), len))
+            }
+            Entropy::Os { .. } => {
+                let mut out = vec![0u8; len];
+                getrandom::fill(&mut out).map_err(|_| SimError::Random)?;
+                Ok(out)
+            }
+        }
     }
 }
 
@@ -247,6 +333,94 @@ mod tests {
         assert_eq!(&a[..6], &[0x84, 0x44, 0xA1, 0x01, 0x38, 0x22]);
         let other = SimulatedNsm::from_seed(Seed([43; 32]), Clock::Fixed(NOW_MS)).unwrap();
         assert_ne!(a, other.attestation_document(&request).unwrap());
+    }
+
+    /// `(cabundle, leaf, pcrs)` of a document.
+    type Parts = (Vec<Vec<u8>>, Vec<u8>, Vec<(u64, Vec<u8>)>);
+
+    /// The parts of a valid document, checked under the pinned root at `now_ms`.
+    fn verified_parts(nsm: &SimulatedNsm, root_der: &[u8], now_ms: u64) -> Parts {
+        use attestation_verifier::nitro::{self, TrustAnchor, VerificationOptions, cose, document};
+        use attestation_verifier::time::UnixSeconds;
+        let bytes = nsm
+            .attestation_document(&AttestationRequest::default())
+            .unwrap();
+        let mut options = VerificationOptions::new(UnixSeconds(now_ms / 1000));
+        options.trust_anchor = TrustAnchor::from_der(root_der.to_vec()).unwrap();
+        let verified = nitro::verify(&bytes, &options).unwrap();
+        let sign1 = cose::parse(&bytes).unwrap();
+        let parsed = document::parse(&sign1.payload).unwrap();
+        assert_eq!(parsed.cabundle.len(), verified.cabundle_len());
+        (
+            parsed.cabundle.iter().map(|c| c.to_vec()).collect(),
+            parsed.certificate.to_vec(),
+            verified
+                .pcrs()
+                .iter()
+                .map(|p| (u64::from(p.index), p.value.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn restarts_under_one_seed_keep_the_pki_and_pcrs_but_not_the_keys() {
+        // Two runs ten days apart (2026-11-21 and 2026-12-01): the CA certificates and PCRs
+        // must be byte-identical, the leaf and the enclave key new.
+        const RUN_1_MS: u64 = 1_763_700_000_000;
+        const RUN_2_MS: u64 = RUN_1_MS + 10 * 86_400_000;
+        let seed = Seed([0x51; 32]);
+        let identity = PinnedIdentity::of(&seed).unwrap();
+        let first = SimulatedNsm::restartable(seed, Clock::Fixed(RUN_1_MS)).unwrap();
+        let second = SimulatedNsm::restartable(seed, Clock::Fixed(RUN_2_MS)).unwrap();
+        assert_eq!(first.root_der(), identity.root_der.as_slice());
+        assert_eq!(second.root_der(), identity.root_der.as_slice());
+        let (bundle_1, leaf_1, pcrs_1) = verified_parts(&first, &identity.root_der, RUN_1_MS);
+        let (bundle_2, leaf_2, pcrs_2) = verified_parts(&second, &identity.root_der, RUN_2_MS);
+        assert_eq!(bundle_1.len(), 4);
+        assert_eq!(bundle_1, bundle_2);
+        assert_eq!(bundle_1[0], identity.root_der);
+        assert_eq!(pcrs_1, pcrs_2);
+        assert_eq!(pcrs_1, identity.pcrs);
+        assert!(identity.pcr(0).is_some_and(|p| p.iter().any(|b| *b != 0)));
+        assert_ne!(leaf_1, leaf_2);
+        // A second document of the same run at the same time still gets a new leaf.
+        let (_, leaf_1b, _) = verified_parts(&first, &identity.root_der, RUN_1_MS);
+        assert_ne!(leaf_1, leaf_1b);
+        // Enclave keys come from OS randomness, not from the seed.
+        let key_1 = crate::enclave_key::EnclaveKey::generate(&first).unwrap();
+        let key_2 = crate::enclave_key::EnclaveKey::generate(&second).unwrap();
+        assert_ne!(key_1.address(), key_2.address());
+        // A different seed is a different identity.
+        assert_ne!(PinnedIdentity::of(&Seed([0x52; 32])).unwrap(), identity);
+    }
+
+    #[test]
+    fn pinned_chain_is_valid_for_years_and_not_before_2025() {
+        use attestation_verifier::error::NitroError;
+        use attestation_verifier::nitro::{self, TrustAnchor, VerificationOptions};
+        use attestation_verifier::time::UnixSeconds;
+        let seed = Seed([0x53; 32]);
+        let root = PinnedIdentity::of(&seed).unwrap().root_der;
+        // 2034-06-01 is inside every pinned CA window.
+        const LATE_MS: u64 = 2_032_732_800_000;
+        let (bundle, _, _) = verified_parts(
+            &SimulatedNsm::restartable(seed, Clock::Fixed(LATE_MS)).unwrap(),
+            &root,
+            LATE_MS,
+        );
+        assert_eq!(bundle.len(), 4);
+        // 2024-12-31: before the pinned windows open.
+        const EARLY_MS: u64 = 1_735_603_200_000;
+        let early = SimulatedNsm::restartable(seed, Clock::Fixed(EARLY_MS)).unwrap();
+        let bytes = early
+            .attestation_document(&AttestationRequest::default())
+            .unwrap();
+        let mut options = VerificationOptions::new(UnixSeconds(EARLY_MS / 1000));
+        options.trust_anchor = TrustAnchor::from_der(root).unwrap();
+        assert!(matches!(
+            nitro::verify(&bytes, &options),
+            Err(NitroError::CertNotYetValid { index: 0, .. })
+        ));
     }
 
     #[test]

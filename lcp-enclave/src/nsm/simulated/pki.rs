@@ -9,6 +9,13 @@
 //! | zonal | CA, pathLen 1 | same | AKI, SKI, CRL DP | 5 days 14 h |
 //! | instance | CA, pathLen 0 | critical: keyCertSign | SKI, AKI (after keyUsage; AWS added them in 2024) | 1 day |
 //! | leaf | not CA | non-critical: digitalSignature, nonRepudiation | — | 3 h 3 s |
+//!
+//! Those are the [`CaValidity::Rolling`] windows (fixtures): they follow the document's time,
+//! so the CA certificates change from day to day and hour to hour as AWS's do. A development
+//! enclave that restarts under the same seed needs the opposite — byte-identical CA
+//! certificates, so the trust anchor pinned on chain keeps matching — and uses
+//! [`CaValidity::Pinned`]: fixed, long windows that depend on the seed alone (only the leaf
+//! keeps its 3-hour window around the document's time).
 
 use super::SimError;
 use super::cert::{
@@ -37,9 +44,44 @@ fn point_of(key: &SigningKey) -> Box<[u8]> {
     key.verifying_key().to_sec1_point(false).as_bytes().into()
 }
 
+/// How the CA certificates' validity windows are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaValidity {
+    /// AWS's window lengths, placed around the document's time (see the module table); the root
+    /// starts one year before the PKI's creation. Reproducible only with a fixed clock.
+    Rolling,
+    /// Windows fixed for every seed: root from [`PINNED_NOT_BEFORE`] for 30 years (AWS's root
+    /// length), regional, zonal and instance CAs from the same instant for
+    /// [`PINNED_REGIONAL_YEARS`], [`PINNED_ZONAL_YEARS`] and [`PINNED_INSTANCE_YEARS`]. The
+    /// CA certificates are then a function of the seed alone, whatever the clock says.
+    Pinned,
+}
+
+/// Start of every [`CaValidity::Pinned`] CA window: 2025-01-01T00:00:00Z. Documents dated before
+/// it do not verify under a pinned PKI (no development enclave runs before it).
+pub const PINNED_NOT_BEFORE: i64 = 1_735_689_600;
+/// Lifetime of the pinned regional CA, years of 365 days.
+pub const PINNED_REGIONAL_YEARS: i64 = 20;
+/// Lifetime of the pinned zonal CA, years of 365 days.
+pub const PINNED_ZONAL_YEARS: i64 = 15;
+/// Lifetime of the pinned instance CA, years of 365 days (valid until the end of 2034).
+pub const PINNED_INSTANCE_YEARS: i64 = 10;
+
+/// Root lifetime as AWS Root-G1 has it: 30 years and one hour (its 2019-10-28T13:28:05Z →
+/// 2049-10-28T14:28:05Z spans seven leap days).
+const ROOT_LIFETIME: i64 = 30 * 365 * DAY + 7 * DAY + HOUR;
+
+/// One CA certificate's window and the label its serial number derives from.
+struct CaWindow {
+    not_before: i64,
+    not_after: i64,
+    serial_label: String,
+}
+
 /// The long-lived part of the simulated PKI: the CA keys and the root certificate.
 pub struct Pki {
     seed: Seed,
+    validity: CaValidity,
     keys: [SigningKey; 4],
     names: [Name; 4],
     region: String,
@@ -70,12 +112,29 @@ pub struct Chain {
 }
 
 impl Pki {
-    /// Builds the CA keys and root certificate from `seed`; the root is valid from one year
-    /// before `created_at` (unix seconds) for 30 years and one hour, like AWS Root-G1.
+    /// Builds the CA keys and root certificate from `seed` with [`CaValidity::Rolling`] windows;
+    /// the root is valid from one year before `created_at` (unix seconds) for 30 years and one
+    /// hour, like AWS Root-G1.
     ///
     /// # Errors
     /// Key derivation or encoding failure, or a time outside years 0–9999.
     pub fn new(seed: Seed, created_at: i64) -> Result<Pki, SimError> {
+        let root_not_before = created_at
+            .checked_sub(365 * DAY)
+            .ok_or(SimError::Time { unix: created_at })?;
+        Pki::build(seed, CaValidity::Rolling, root_not_before)
+    }
+
+    /// Builds the PKI of `seed` with [`CaValidity::Pinned`] windows: every CA certificate is a
+    /// function of the seed alone, so a restarted simulated enclave presents the same chain.
+    ///
+    /// # Errors
+    /// Key derivation or encoding failure.
+    pub fn pinned(seed: Seed) -> Result<Pki, SimError> {
+        Pki::build(seed, CaValidity::Pinned, PINNED_NOT_BEFORE)
+    }
+
+    fn build(seed: Seed, validity: CaValidity, root_not_before: i64) -> Result<Pki, SimError> {
         let keys = [
             seed.p384_key("root")?,
             seed.p384_key("regional")?,
@@ -113,11 +172,9 @@ impl Pki {
             ]),
             instance_style_name(&format!("{instance_id}.{region}.{base}")),
         ];
-        let root_not_before = created_at
-            .checked_sub(365 * DAY)
-            .ok_or(SimError::Time { unix: created_at })?;
         let mut pki = Pki {
             seed,
+            validity,
             keys,
             names,
             region,
@@ -132,6 +189,56 @@ impl Pki {
     /// The root certificate DER: the trust anchor a verifier pins for this simulated NSM.
     pub fn root_der(&self) -> &[u8] {
         &self.root_der
+    }
+
+    /// How this PKI's CA windows are chosen.
+    pub fn validity(&self) -> CaValidity {
+        self.validity
+    }
+
+    /// The regional, zonal and instance CA windows for a document made at `now`.
+    fn ca_windows(&self, now: i64) -> [CaWindow; 3] {
+        match self.validity {
+            CaValidity::Rolling => {
+                // Aligned to whole days/hours so certificates repeat between documents, as
+                // AWS's do (exercises the verified-certificate cache).
+                let day_start = now.div_euclid(DAY).saturating_mul(DAY);
+                let hour_start = now.div_euclid(HOUR).saturating_mul(HOUR);
+                let regional_from = day_start.saturating_sub(4 * DAY);
+                let zonal_from = day_start.saturating_sub(DAY);
+                let instance_from = hour_start.saturating_sub(HOUR);
+                [
+                    CaWindow {
+                        not_before: regional_from,
+                        not_after: regional_from.saturating_add(20 * DAY + HOUR),
+                        serial_label: format!("regional-serial/{regional_from}"),
+                    },
+                    CaWindow {
+                        not_before: zonal_from,
+                        not_after: zonal_from.saturating_add(5 * DAY + 14 * HOUR),
+                        serial_label: format!("zonal-serial/{zonal_from}"),
+                    },
+                    CaWindow {
+                        not_before: instance_from,
+                        not_after: instance_from.saturating_add(DAY),
+                        serial_label: format!("instance-serial/{instance_from}"),
+                    },
+                ]
+            }
+            CaValidity::Pinned => {
+                let years = |n: i64| n.saturating_mul(365 * DAY);
+                let window = |lifetime: i64, name: &str| CaWindow {
+                    not_before: PINNED_NOT_BEFORE,
+                    not_after: PINNED_NOT_BEFORE.saturating_add(lifetime),
+                    serial_label: format!("{name}-serial/pinned"),
+                };
+                [
+                    window(years(PINNED_REGIONAL_YEARS), "regional"),
+                    window(years(PINNED_ZONAL_YEARS), "zonal"),
+                    window(years(PINNED_INSTANCE_YEARS), "instance"),
+                ]
+            }
+        }
     }
 
     /// The AWS-style enclave instance id (`i-` and 17 hex digits).
@@ -168,7 +275,7 @@ impl Pki {
             issuer: self.names[0].clone(),
             subject: self.names[0].clone(),
             not_before,
-            not_after: not_before.saturating_add(30 * 365 * DAY + 7 * DAY + HOUR),
+            not_after: not_before.saturating_add(ROOT_LIFETIME),
             extensions: vec![
                 basic_constraints(true, None)?,
                 subject_key_id(&point)?,
@@ -199,13 +306,7 @@ impl Pki {
         ];
         let ca_usage =
             key_usage::DIGITAL_SIGNATURE | key_usage::KEY_CERT_SIGN | key_usage::CRL_SIGN;
-        // CA validity windows are aligned to whole days/hours so certificates repeat between
-        // documents, as AWS's do (exercises the verified-certificate cache).
-        let day_start = now.div_euclid(DAY).saturating_mul(DAY);
-        let hour_start = now.div_euclid(HOUR).saturating_mul(HOUR);
-        let regional_from = day_start.saturating_sub(4 * DAY);
-        let zonal_from = day_start.saturating_sub(DAY);
-        let instance_from = hour_start.saturating_sub(HOUR);
+        let [regional, zonal, instance] = self.ca_windows(now);
         let leaf_from = now.saturating_sub(3);
         let enclave_id = format!("enc{}", self.enclave_hex(leaf_label, now));
         // AWS leaf serial: enclave id ‖ 0000_0000 ‖ issuing time in seconds (32 bits).
@@ -220,12 +321,12 @@ impl Pki {
         let mut specs = vec![
             self.root_spec(defects)?,
             CertSpec {
-                serial: serial(&self.seed, &format!("regional-serial/{regional_from}"), 16),
+                serial: serial(&self.seed, &regional.serial_label, 16),
                 algorithm: SignatureAlgorithm::EcdsaSha384,
                 issuer: self.names[0].clone(),
                 subject: self.names[1].clone(),
-                not_before: regional_from,
-                not_after: regional_from.saturating_add(20 * DAY + HOUR),
+                not_before: regional.not_before,
+                not_after: regional.not_after,
                 extensions: vec![
                     basic_constraints(true, Some(2))?,
                     authority_key_id(&points[0])?,
@@ -241,12 +342,12 @@ impl Pki {
                 lax_boolean: false,
             },
             CertSpec {
-                serial: serial(&self.seed, &format!("zonal-serial/{zonal_from}"), 16),
+                serial: serial(&self.seed, &zonal.serial_label, 16),
                 algorithm: SignatureAlgorithm::EcdsaSha384,
                 issuer: self.names[1].clone(),
                 subject: self.names[2].clone(),
-                not_before: zonal_from,
-                not_after: zonal_from.saturating_add(5 * DAY + 14 * HOUR),
+                not_before: zonal.not_before,
+                not_after: zonal.not_after,
                 extensions: vec![
                     basic_constraints(true, Some(1))?,
                     authority_key_id(&points[1])?,
@@ -262,12 +363,12 @@ impl Pki {
                 lax_boolean: false,
             },
             CertSpec {
-                serial: serial(&self.seed, &format!("instance-serial/{instance_from}"), 20),
+                serial: serial(&self.seed, &instance.serial_label, 20),
                 algorithm: SignatureAlgorithm::EcdsaSha384,
                 issuer: self.names[2].clone(),
                 subject: self.names[3].clone(),
-                not_before: instance_from,
-                not_after: instance_from.saturating_add(DAY),
+                not_before: instance.not_before,
+                not_after: instance.not_after,
                 // SKI and AKI after keyUsage, as AWS's instance CAs carry them since 2024.
                 extensions: vec![
                     basic_constraints(true, Some(0))?,
