@@ -4,10 +4,12 @@
 pub mod attestation;
 pub mod demo;
 mod demo_chain;
+pub mod enclave;
 pub mod input;
 pub mod light_client;
 pub mod output;
 pub mod proofs;
+pub mod runtime;
 pub mod spv;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,9 @@ pub enum Command {
     /// Ethereum light client: verify bootstraps and updates.
     #[command(subcommand)]
     LightClient(light_client::LightClientCommand),
+    /// Talk to an enclave: `lcp enclave info`.
+    #[command(subcommand)]
+    Enclave(enclave::EnclaveCommand),
 }
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
@@ -48,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::AttestationProofs(args) => proofs::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Spv(command) => spv::run(command),
+        Command::Enclave(command) => enclave::run(command),
         Command::LightClient(command) => {
             let json = match &command {
                 light_client::LightClientCommand::Verify(args) => args.json,

@@ -39,8 +39,10 @@ pub struct SimulatedEnclave {
 
 impl SimulatedEnclave {
     /// Starts an enclave following `spec` with the default bridge policy (≥ 2/3 participation),
-    /// bound to `operator`, signing for `domain`. The PKI derives from `seed` (random when `None`);
-    /// the enclave key always comes from the operating system's randomness.
+    /// bound to `operator`, signing for `domain`. With a `seed` the simulated PKI and PCRs are
+    /// pinned to it (`SimulatedNsm::restartable`, as `lcp-enclave --sim-seed`: a restart keeps the
+    /// identity a chain was configured with); without one they are random. The enclave key always
+    /// comes from the operating system's randomness.
     ///
     /// # Errors
     /// [`SimulatedEnclaveError`].
@@ -50,11 +52,10 @@ impl SimulatedEnclave {
         domain: Domain,
         seed: Option<[u8; 32]>,
     ) -> Result<SimulatedEnclave, SimulatedEnclaveError> {
-        let seed = match seed {
-            Some(bytes) => Seed(bytes),
-            None => Seed::random()?,
+        let nsm = match seed {
+            Some(bytes) => SimulatedNsm::restartable(Seed(bytes), Clock::System)?,
+            None => SimulatedNsm::random(Clock::System)?,
         };
-        let nsm = SimulatedNsm::from_seed(seed, Clock::System)?;
         let root_der = nsm.root_der().to_vec();
         let pcrs = nsm.pcrs().to_vec();
         let policy = match spec.preset {
