@@ -423,20 +423,44 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
 
     /// Rebuilds the chain's state `target` from the trusted root: init, then each period update
     /// and the finality update one request at a time, comparing every intermediate id with the
-    /// chain's. Nothing is submitted.
+    /// chain's. Nothing is submitted. Data the enclave refuses is reported against its endpoint
+    /// and the rebuild starts over (the demoted endpoint is then tried last), up to
+    /// `rejection_attempts` times.
     async fn rebuild(
         &mut self,
         target: B256,
         cache: Option<B256>,
     ) -> Result<Resumed, RelayerError> {
         tracing::info!(%target, "rebuilding the state from the trusted root");
+        let mut attempts = 0u32;
+        loop {
+            attempts = attempts.saturating_add(1);
+            match self.rebuild_once(target).await? {
+                Ok(resumed) => return Ok(resumed),
+                Err((rebuilt, refused)) => {
+                    let retry = refused.is_some() && attempts < self.options.rejection_attempts;
+                    if !retry {
+                        return Err(RelayerError::ChainStateUnreachable {
+                            chain: target,
+                            cache,
+                            rebuilt,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// One rebuild pass: `Ok(Ok(_))` reached the target; `Ok(Err((ids, refusal)))` did not (the
+    /// ids produced, and the refused endpoint if data was refused).
+    async fn rebuild_once(&mut self, target: B256) -> Result<RebuildPass, RelayerError> {
         let mut rebuilt = Vec::new();
         let mut current = self.init_from_root().await?;
         let mut requests = 1u32;
         rebuilt.push(current.state_id);
         if current.state_id == target {
             self.accept(current)?;
-            return Ok(Resumed::Rebuilt { requests });
+            return Ok(Ok(Resumed::Rebuilt { requests }));
         }
         let start = self.decode_update(&current.update)?.finalizedSlot;
         let finality = self.fetch_finality().await?;
@@ -469,12 +493,13 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
             {
                 Ok(next) => next,
                 // Refused data cannot lead to the chain's state (the chain only ever accepted
-                // what an enclave signed): report it and stop; the caller may retry later.
+                // what an enclave signed): report it and start over.
                 Err(error)
                     if matches!(error.refusal_code(), Some("update" | "finality_update")) =>
                 {
+                    progress.finish_and_clear();
                     self.reject(&endpoint, &error);
-                    break;
+                    return Ok(Err((rebuilt, Some(endpoint))));
                 }
                 Err(error) => return Err(error.into()),
             };
@@ -486,15 +511,11 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                 progress.finish_and_clear();
                 tracing::info!(%target, requests, "state rebuilt; it is the chain's");
                 self.accept(current)?;
-                return Ok(Resumed::Rebuilt { requests });
+                return Ok(Ok(Resumed::Rebuilt { requests }));
             }
         }
         progress.finish_and_clear();
-        Err(RelayerError::ChainStateUnreachable {
-            chain: target,
-            cache,
-            rebuilt,
-        })
+        Ok(Err((rebuilt, None)))
     }
 
     fn progress_bar(&self, len: usize, what: &'static str) -> indicatif::ProgressBar {
@@ -871,6 +892,9 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
         self.key_checked.map(|(_, key, _)| key)
     }
 }
+
+/// One rebuild pass: the target reached, or the ids produced and the endpoint refused (if any).
+type RebuildPass = Result<Resumed, (Vec<B256>, Option<String>)>;
 
 /// Why one update attempt failed: refused data (retry elsewhere) or anything else.
 enum StepError {
