@@ -1,5 +1,6 @@
 //! Helpers shared by the cross-crate tests: where the repository's fixtures are.
 
+pub mod devnet;
 pub mod nitro_corpus;
 pub mod rust_proofs;
 
