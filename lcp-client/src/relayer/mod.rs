@@ -821,6 +821,20 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
             endpoints = fetched.len(),
             "endpoints disagree on the finalized header"
         );
+        // The period updates up to the furthest claimed period (from the main source), so that
+        // each finality update applies even when signed by the next committee.
+        let furthest = fetched
+            .iter()
+            .filter_map(|f| plan::finality_facts(&f.value).ok())
+            .map(|facts| facts.slot)
+            .max()
+            .unwrap_or(state.finalized.slot);
+        let period = |slot| self.options.period_length.period(slot);
+        let batches = plan::period_batches(period(state.finalized.slot), period(furthest));
+        let updates = match batches.first() {
+            Some(batch) => self.fetch_updates(*batch).await?.value,
+            None => Vec::new(),
+        };
         let mut signed: Vec<(SignedMessage, UpdateState)> = Vec::new();
         for f in fetched {
             match self
@@ -828,7 +842,7 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                 .update_client(
                     state.state_id,
                     state.client_state.clone(),
-                    Vec::new(),
+                    updates.clone(),
                     Some(f.value),
                 )
                 .await

@@ -73,11 +73,11 @@ pub fn finality_facts(object: &LcObject) -> Result<ObjectFacts, RelayerError> {
     })
 }
 
-/// The finalized header root hint of a finality update, for comparing endpoints: the
-/// `finalized_header.beacon` object itself (two endpoints agree iff these are equal).
+/// The finalized header of a finality update as served (beacon header, execution header and
+/// branch), for comparing endpoints: two endpoints agree iff these are equal.
 pub fn finalized_header_of(object: &LcObject) -> Option<&Value> {
     match object {
-        LcObject::Json(value) => data(value).get("finalized_header")?.get("beacon"),
+        LcObject::Json(value) => data(value).get("finalized_header"),
         LcObject::Ssz { .. } => None,
     }
 }
