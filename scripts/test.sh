@@ -9,6 +9,8 @@ source scripts/env.sh
 
 echo "== Solidity: format, build, test"
 (cd solidity && forge fmt --check && forge build --sizes && forge test)
+# lcp-client deploys from the checked-in ABI + bytecode: they must be exactly what forge just built.
+bash scripts/export-artifacts.sh --check
 
 echo "== Rust: format, lint, test"
 cargo fmt --all --check

@@ -3,6 +3,7 @@
 //! Everything here is untrusted transport: data from beacon and execution nodes is handed to the
 //! enclave, which verifies it; results are checked again with the reference verifier.
 
+pub mod chain;
 pub mod cli;
 pub mod enclave;
 pub mod relayer;

@@ -42,35 +42,20 @@ fn demo_json_reports_every_check() {
             .contains("debug")
     );
 
-    let simulated = &report["simulated"];
-    assert_eq!(simulated["verified"], true);
-    assert_eq!(simulated["binding_matches"], true);
-    assert_eq!(simulated["signature_recovers_to_key"], true);
-    assert_eq!(simulated["signature"].as_str().unwrap().len(), 2 + 130);
-    let user_data = hex::decode(
-        simulated["user_data"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("0x"),
-    )
-    .unwrap();
-    assert_eq!(user_data.len(), 73);
-    assert_eq!(user_data[0], 1);
-    let address = simulated["enclave_key_address"].as_str().unwrap();
-    assert_eq!(format!("0x{}", hex::encode(&user_data[1..21])), address);
+    // The enclave's attestation, verified by the reference, binds its key.
+    let enclave = &report["enclave"];
+    assert_eq!(enclave["verified"], true);
+    assert_eq!(enclave["binding_matches"], true);
+    assert_eq!(enclave["chain_id"], 31_337);
+    // anvil's dev account 0 is the operator; LCPClient lands at its nonce-1 CREATE address.
     assert_eq!(
-        format!("0x{}", hex::encode(&user_data[41..])),
-        simulated["network_config_hash"].as_str().unwrap()
+        enclave["operator"],
+        "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
     );
-    // The address is keccak256 of the attested public key.
-    let public_key = hex::decode(
-        simulated["public_key"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("0x"),
-    )
-    .unwrap();
-    assert_eq!(public_key.len(), 65);
+    assert_eq!(
+        enclave["client"],
+        "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"
+    );
 
     // The light client reached the real finalized execution block of the bundled Capella data.
     let finalized = &report["light_client"]["finalized"];
@@ -80,7 +65,20 @@ fn demo_json_reports_every_check() {
         finalized["execution"]["block_hash"],
         "0xbc8499537876e5406c7a65e25f99063f1cd85a17014a3aa5ade38271b1fbf64f"
     );
-    assert_eq!(report["light_client"]["applied"], 8);
+    assert_eq!(report["light_client"]["applied"], 7);
+    assert_eq!(report["light_client"]["init"]["reference_accepted"], true);
+    assert_eq!(report["light_client"]["update"]["reference_accepted"], true);
+    assert_eq!(
+        report["light_client"]["update"]["prev_state_id"],
+        report["light_client"]["init"]["state_id"]
+    );
+
+    // A real transaction of block 17923026, signed and accepted by the reference model.
+    let claim = &report["claims"][0];
+    assert_eq!(claim["type"], "TransactionClaim");
+    assert_eq!(claim["block_number"], 17_923_026_u64);
+    assert_eq!(claim["tx_index"], 0);
+    assert_eq!(claim["reference_accepted"], true);
 
     // SPV on block 21925176: recomputed hash, all receipts, the deposit contract's storage slot.
     let spv = &report["spv"];
@@ -95,6 +93,24 @@ fn demo_json_reports_every_check() {
     );
     assert_eq!(spv["account"]["exists"], true);
     assert_eq!(spv["account"]["storage"].as_array().unwrap().len(), 1);
+    assert_eq!(spv["signed"], false);
+
+    // On chain when anvil is there (it is under CI: scripts/test.sh installs it).
+    let chain = &report["chain"];
+    match chain["status"].as_str().unwrap() {
+        "verified" => {
+            assert_eq!(chain["client"], enclave["client"]);
+            let register = chain["register"]["gas_used"].as_u64().unwrap();
+            assert!(register > 1_000_000 && register < 16_777_216, "{register}");
+            assert_eq!(chain["state"]["latest_block_number"], 17_923_026_u64);
+            assert_eq!(chain["verified_claim"]["tx_hash"], claim["tx_hash"]);
+        }
+        "skipped" => assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the on-chain stage: {chain}"
+        ),
+        other => panic!("unexpected chain status {other}"),
+    }
 }
 
 #[test]

@@ -1,56 +1,26 @@
-//! The chain half of `lcp demo`: the light client and SPV stages, on the bundled real mainnet data
-//! in `fixtures/`. Each stage runs the same code as its `lcp` subcommand, so the demo shows exactly
-//! what `lcp light-client verify` and `lcp spv …` do.
+//! The execution and destination-chain stages of `lcp demo`:
+//! - plain SPV of mainnet block 21925176 (unsigned: no bundled light-client data finalizes that
+//!   block), running the same code as `lcp spv header|receipts|proof`;
+//! - on a local anvil (when one is found): deploy the contracts from the checked-in artifacts,
+//!   register the enclave key in one transaction, `initialize`, `updateState`, and
+//!   `verifyTransaction` with the messages the enclave signed, printing gas.
 
+use super::demo_enclave::{
+    CAPELLA_TRUSTED_ROOT, DEMO_KEY_TTL_SECS, DEMO_MAX_AGE_SECS, DemoEnclave, Synced, fixtures,
+};
 use super::input::read_json;
-use super::light_client::{self, VerifyArgs};
-use super::output::Report;
+use super::output::{Report, hex0x};
 use super::spv::{self, HeaderArgs, ProofArgs, ReceiptsArgs};
-use alloy_primitives::B256;
+use crate::chain::anvil::{self, ANVIL_CHAIN_ID, Anvil};
+use crate::chain::{DeployConfig, LcpChain, TX_GAS_CAP, TxOutcome};
+use alloy_primitives::{Address, B256};
 use anyhow::{Context, ensure};
-use serde_json::Value;
-use std::path::PathBuf;
+use attestation_verifier::message::{Domain, TransactionClaim};
+use lcp_enclave::service::protocol::SignedMessage;
+use serde_json::{Value, json};
 
-/// The weak-subjectivity checkpoint of the bundled Capella data (fixtures/README.md).
-const CAPELLA_TRUSTED_ROOT: B256 =
-    alloy_primitives::b256!("5afc212a7924789b2bc86acad3ab3a6ffb1f6e97253ea50bee7f4f51422c9275");
-/// One slot after the bundled optimistic update's attested slot (7109431): the demo's "now", so the
-/// result does not depend on the wall clock.
-const CAPELLA_CURRENT_SLOT: u64 = 7_109_432;
 /// A receipt of block 21925176 with five logs (legacy transaction).
 const DEMO_RECEIPT_INDEX: u64 = 20;
-
-/// The repository's `fixtures/` directory: the demo's bundled data.
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("fixtures")
-}
-
-/// Syncs the light client from the real mainnet Capella checkpoint through six sync-committee
-/// periods and the finality and optimistic updates (bridge policy), as `lcp light-client verify`.
-///
-/// # Errors
-/// Missing fixtures or a failed verification.
-pub(crate) fn light_client_stage(report: &mut Report) -> anyhow::Result<Value> {
-    let dir = fixtures().join("mainnet/lightclient/capella_p862-867");
-    let args = VerifyArgs {
-        network: Some("mainnet".to_owned()),
-        config: None,
-        genesis_validators_root: None,
-        trusted_root: CAPELLA_TRUSTED_ROOT,
-        bootstrap: dir.join("bootstrap.json"),
-        updates: vec![dir.join("updates.json")],
-        finality: Some(dir.join("finality.json")),
-        optimistic: Some(dir.join("optimistic.json")),
-        current_slot: Some(CAPELLA_CURRENT_SLOT),
-        fork: None,
-        json: false,
-    };
-    let stage = light_client::verify(&args).context("light client on bundled mainnet data")?;
-    indent_into(report, &stage);
-    Ok(Value::Object(stage.json))
-}
 
 /// Proves real execution-layer facts of mainnet block 21925176: the block hash recomputed from the
 /// header, the receipts trie rebuilt from all receipts with one receipt proven, and the deposit
@@ -116,4 +86,170 @@ fn indent_into(report: &mut Report, stage: &Report) {
     for line in stage.text.lines() {
         report.line(format!("  {line}"));
     }
+}
+
+/// The operator and deployer of the demo: anvil's first dev account (a public test key).
+///
+/// # Errors
+/// Never in practice (the key is a constant).
+pub(crate) fn demo_operator() -> anyhow::Result<Address> {
+    anvil::dev_signer(0)
+        .map(|s| s.address())
+        .context("anvil dev key 0")
+}
+
+/// Where `LCPClient` lands on a fresh anvil: dev account 0 deploys the verifier with nonce 0 and
+/// the client with nonce 1. The enclave signs for this domain before anvil runs; the chain stage
+/// checks the deployment matches.
+///
+/// # Errors
+/// As [`demo_operator`].
+pub(crate) fn demo_domain() -> anyhow::Result<Domain> {
+    Ok(Domain {
+        chain_id: ANVIL_CHAIN_ID,
+        client: demo_operator()?.create(1),
+    })
+}
+
+fn gas_line(report: &mut Report, what: &str, outcome: &TxOutcome) -> Value {
+    report.line(format!(
+        "  {what:<34} {:>10} gas  (block {}, tx {})",
+        outcome.gas_used, outcome.block_number, outcome.tx_hash
+    ));
+    json!({"gas_used": outcome.gas_used, "block_number": outcome.block_number, "tx_hash": hex0x(outcome.tx_hash)})
+}
+
+/// Deploys on a fresh anvil and relays the signed messages. Skipped (with a notice) when no
+/// anvil is found.
+///
+/// # Errors
+/// anvil fails to start, a transaction reverts, or the chain disagrees with the reference.
+pub(crate) fn chain_stage(
+    demo: &DemoEnclave,
+    synced: &Synced,
+    signed: &SignedMessage,
+    claim: &TransactionClaim,
+    report: &mut Report,
+) -> anyhow::Result<Value> {
+    let Some(path) = anvil::locate() else {
+        report.line("anvil not found: on-chain stage skipped (run `bash scripts/install-toolchain.sh` or set ANVIL)");
+        return Ok(json!({"status": "skipped", "reason": "anvil not found"}));
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
+    runtime.block_on(on_chain(&path, demo, synced, signed, claim, report))
+}
+
+async fn on_chain(
+    path: &std::path::Path,
+    demo: &DemoEnclave,
+    synced: &Synced,
+    signed: &SignedMessage,
+    claim: &TransactionClaim,
+    report: &mut Report,
+) -> anyhow::Result<Value> {
+    let anvil = Anvil::spawn_at(path)?;
+    let deployer = anvil::dev_signer(0).context("anvil dev key 0")?;
+    report.line(format!(
+        "anvil {} (Osaka, EIP-7825 cap {TX_GAS_CAP} gas per transaction)",
+        anvil.endpoint()
+    ));
+    let mut config = DeployConfig::new(demo.network_config_hash, CAPELLA_TRUSTED_ROOT);
+    config.root_der = demo.root_der.clone();
+    config.measurements = vec![demo.measurement];
+    config.operators = vec![demo.operator];
+    config.key_ttl_secs = DEMO_KEY_TTL_SECS;
+    config.max_attestation_age_secs = DEMO_MAX_AGE_SECS;
+    let (chain, deployment) = LcpChain::deploy(&anvil.endpoint(), deployer, &config).await?;
+    ensure!(
+        chain.domain() == demo.domain,
+        "LCPClient deployed at {} on chain {}, but the enclave signed for {} on chain {}",
+        deployment.client,
+        deployment.chain_id,
+        demo.domain.client,
+        demo.domain.chain_id
+    );
+    report.line(format!(
+        "deployed from solidity/artifacts: NitroAttestationVerifier {}, LCPClient {}",
+        deployment.verifier, deployment.client
+    ));
+    let mut deploy_gas = Vec::new();
+    for t in &deployment.transactions {
+        deploy_gas.push(json!({"label": t.label, "gas_used": t.outcome.gas_used}));
+        report.line(format!("  {:<34} {:>10} gas", t.label, t.outcome.gas_used));
+    }
+
+    let registration = chain.register_enclave_key(&demo.document).await?;
+    ensure!(
+        registration.key == demo.key,
+        "LCPClient registered {} instead of the enclave key {}",
+        registration.key,
+        demo.key
+    );
+    let register = gas_line(
+        report,
+        "registerEnclaveKeyWithProofs",
+        &registration.outcome,
+    );
+    let initialize = chain.initialize(&synced.init).await?;
+    let initialize_json = gas_line(report, "initialize", &initialize);
+    let update = chain.update_state(&synced.update).await?;
+    let update_json = gas_line(report, "updateState (6 periods + finality)", &update);
+    let state = chain.state().await?;
+    ensure!(
+        state.state_id == synced.state_id
+            && state.latest_block_number == synced.body.blockNumber
+            && state.latest_block_hash == synced.body.blockHash,
+        "LCPClient's state differs from the enclave's"
+    );
+    let onchain: TransactionClaim = chain.verify_transaction(signed).await?;
+    ensure!(
+        &onchain == claim,
+        "verifyTransaction returned another claim than the enclave signed"
+    );
+    let verify = chain.verify_transaction_tx(signed).await?;
+    let verify_json = gas_line(report, "verifyTransaction", &verify);
+    report.line(format!(
+        "LCPClient: state {}, block {} {}, key {} registered until {}",
+        state.state_id,
+        state.latest_block_number,
+        state.latest_block_hash,
+        demo.key,
+        state
+            .keys
+            .iter()
+            .find(|k| k.key == demo.key)
+            .map(|k| k.expiry)
+            .unwrap_or_default()
+    ));
+    report.line(format!(
+        "verifyTransaction (eth_call) returned block {} tx {} hash {}: the claim the enclave signed",
+        onchain.blockNumber, onchain.txIndex, onchain.txHash
+    ));
+    Ok(json!({
+        "status": "verified",
+        "chain_id": deployment.chain_id,
+        "verifier": deployment.verifier.to_string().to_lowercase(),
+        "client": deployment.client.to_string().to_lowercase(),
+        "deploy": deploy_gas,
+        "register": register,
+        "initialize": initialize_json,
+        "update_state": update_json,
+        "verify_transaction": verify_json,
+        "state": {
+            "state_id": hex0x(state.state_id),
+            "latest_block_number": state.latest_block_number,
+            "latest_block_hash": hex0x(state.latest_block_hash),
+            "frozen": state.frozen,
+            "keys": state.keys.len(),
+        },
+        "verified_claim": {
+            "block_number": onchain.blockNumber,
+            "tx_index": onchain.txIndex,
+            "tx_hash": hex0x(onchain.txHash),
+            "tx_type": onchain.txType,
+        },
+    }))
 }

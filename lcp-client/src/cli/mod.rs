@@ -4,6 +4,7 @@
 pub mod attestation;
 pub mod demo;
 mod demo_chain;
+mod demo_enclave;
 pub mod enclave;
 pub mod input;
 pub mod light_client;
@@ -31,8 +32,9 @@ pub enum Command {
     VerifyAttestation(attestation::VerifyAttestationArgs),
     /// Print the off-chain P-384 proofs (`bytes[] hints`) for `verifyAttestationWithHints`.
     AttestationProofs(proofs::AttestationProofsArgs),
-    /// Verify the bundled real AWS attestation documents, then attest a fresh enclave key with
-    /// the simulated NSM and verify it (no network).
+    /// The whole story on bundled real data, no network: real AWS documents, an in-process enclave
+    /// (simulated NSM) that syncs the real light client and signs a real transaction claim, checked by
+    /// the reference verifier, then (when anvil is found) the same messages verified on chain.
     Demo(demo::DemoArgs),
     /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
     #[command(subcommand)]
