@@ -7,3 +7,5 @@ pub mod chain;
 pub mod cli;
 pub mod enclave;
 pub mod relayer;
+pub mod claims;
+pub mod sources;

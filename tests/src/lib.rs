@@ -1,6 +1,8 @@
 //! Helpers shared by the cross-crate tests: where the repository's fixtures are.
 
 pub mod devnet;
+pub mod fixture_server;
+pub mod inproc_enclave;
 pub mod nitro_corpus;
 pub mod rust_proofs;
 
