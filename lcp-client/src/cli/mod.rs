@@ -10,6 +10,9 @@ pub mod input;
 pub mod light_client;
 pub mod output;
 pub mod proofs;
+pub mod prove;
+pub mod relay;
+pub mod relay_config;
 pub mod runtime;
 pub mod spv;
 
@@ -42,6 +45,11 @@ pub enum Command {
     /// Ethereum light client: verify bootstraps and updates.
     #[command(subcommand)]
     LightClient(light_client::LightClientCommand),
+    /// Run the relayer daemon: follow finality, keep the enclave key registered.
+    Relay(relay::RelayArgs),
+    /// One-shot attested proofs against the chain's state (`--submit` sends them).
+    #[command(subcommand)]
+    Prove(prove::ProveCommand),
     /// Talk to an enclave: `lcp enclave info`.
     #[command(subcommand)]
     Enclave(enclave::EnclaveCommand),
@@ -56,6 +64,8 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Spv(command) => spv::run(command),
         Command::Enclave(command) => enclave::run(command),
+        Command::Relay(args) => relay::run(&args),
+        Command::Prove(command) => prove::run(&command),
         Command::LightClient(command) => {
             let json = match &command {
                 light_client::LightClientCommand::Verify(args) => args.json,

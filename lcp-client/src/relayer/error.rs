@@ -89,6 +89,10 @@ pub enum RelayerError {
         #[source]
         source: std::io::Error,
     },
+    /// Claims could not be built from the fetched data (after `rejection_attempts` endpoints,
+    /// or at once when the request itself is out of range).
+    #[error("building claims: {0}")]
+    ClaimBuild(#[source] Box<crate::claims::ClaimBuildError>),
     /// The enclave answered a request with the other kind of result (batch vs. single).
     #[error("the enclave answered with {got} where {expected} was requested")]
     UnexpectedAttestation {

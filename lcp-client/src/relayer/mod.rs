@@ -23,6 +23,7 @@
 //! rebuilds the state deterministically: bootstrap from the trusted root, then every update the
 //! sources serve, one at a time, until the id equals the chain's.
 
+pub mod adapters;
 pub mod cache;
 pub mod daemon;
 pub mod error;
@@ -30,13 +31,13 @@ pub mod plan;
 pub mod ports;
 pub mod recorded;
 pub mod reference_chain;
-pub mod transactions;
 
 pub use cache::LocalState;
 pub use error::RelayerError;
 pub use plan::{Finalized, PeriodLength};
 pub use ports::{ChainBackend, ChainView, Fetched, KeyView, LightClientSource, Submitted};
 
+use crate::claims::ClaimBuildError;
 use crate::enclave::{Attested, ClientUpdate, EnclaveConnection, EnclaveError, EnclaveInfo};
 use alloy_primitives::{Address, B256};
 use attestation_verifier::message::UpdateState;
@@ -735,21 +736,32 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                     what: "beacon block",
                     source,
                 })?;
-            let claims = match transactions::transaction_claims(&block.value, indices) {
-                Ok(claims) => claims,
-                Err(error) => {
-                    // The block does not even decode: the endpoint served garbage.
-                    self.source
-                        .report_rejected(&block.endpoint, &error.to_string());
-                    if attempts >= self.options.rejection_attempts {
-                        return Err(RelayerError::MalformedObject {
-                            what: "beacon block",
-                            field: "message.body.execution_payload",
-                        });
+            let mut claims = Vec::with_capacity(indices.len());
+            let mut failure = None;
+            for &index in indices {
+                match crate::claims::transaction_item_from_beacon_block(&block.value, index) {
+                    Ok(item) => claims.push(item),
+                    Err(error) => {
+                        failure = Some(Box::new(error));
+                        break;
                     }
-                    continue;
                 }
-            };
+            }
+            if let Some(error) = failure {
+                // An index past the block's transactions is the caller's mistake; anything else
+                // (a block that does not decode or whose hash does not recompute) is the
+                // endpoint's: report it and fetch again.
+                if matches!(*error, ClaimBuildError::TransactionIndex { .. }) {
+                    return Err(RelayerError::ClaimBuild(error));
+                }
+                self.source
+                    .report_rejected(&block.endpoint, &error.to_string());
+                tracing::warn!(endpoint = %block.endpoint, %error, "unusable beacon block; demoting the endpoint");
+                if attempts >= self.options.rejection_attempts {
+                    return Err(RelayerError::ClaimBuild(error));
+                }
+                continue;
+            }
             match self.prove(claims, batch).await {
                 Err(RelayerError::Enclave(error)) if error.refusal_code() == Some("claim") => {
                     self.reject(&block.endpoint, &error);
