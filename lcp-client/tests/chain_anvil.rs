@@ -135,6 +135,20 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         }
     );
 
+    // `connect` finds the deployed client, and refuses an address without code.
+    let reconnected = LcpChain::connect(
+        &anvil.endpoint(),
+        anvil::dev_signer(1).unwrap(),
+        deployment.client,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reconnected.domain().client, deployment.client);
+    assert!(matches!(
+        LcpChain::connect(&anvil.endpoint(), anvil::dev_signer(1).unwrap(), Address::repeat_byte(9)).await,
+        Err(ChainError::NoContract { address }) if address == Address::repeat_byte(9)
+    ));
+
     let fresh = chain.state().await.unwrap();
     assert!(!fresh.is_initialized());
     assert_eq!(fresh.trusted_root, trusted_root);
@@ -266,7 +280,12 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         assert_eq!(onchain_claim.blockHash, block_hash);
         assert_eq!(onchain_claim.txIndex, index);
         assert_eq!(onchain_claim.txType, ty);
-        let sent = chain.verify_transaction_tx(message).await.unwrap();
+        // Sent as a transaction: directly, and through the type dispatch of `submit_claim`.
+        let sent = if index == 0 {
+            chain.verify_transaction_tx(message).await.unwrap()
+        } else {
+            chain.submit_claim(message).await.unwrap()
+        };
         assert!(
             sent.gas_used > 21_000 && sent.gas_used < 100_000,
             "{sent:?}"
@@ -277,6 +296,18 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         messages[0].message.get(1).copied(),
         Some(u8::from(MessageType::TransactionClaim))
     );
+
+    assert!(matches!(
+        chain.submit_claim(&update).await,
+        Err(ChainError::NotAClaim {
+            message_type: Some(1)
+        })
+    ));
+    // The futures are Send (a relayer runs them on a multi-threaded runtime).
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send(&chain.update_state(&update));
+    assert_send(&chain.state());
+    assert_send(&chain.register_enclave_key(&attestation));
 
     // A signature by an unregistered key is refused by name.
     let stranger = SignedMessage {
@@ -296,5 +327,278 @@ async fn register_initialize_update_and_verify_real_transactions_on_anvil() {
         Signed::combine(std::slice::from_ref(&messages[0])).unwrap(),
         Signed::from(&messages[0])
     );
-    let _: Address = operator;
+}
+
+/// Signs `body` for `domain` with `key` (the enclave's own signing path, on synthetic bodies: this
+/// test exercises the chain API's batch, bridge and misbehaviour paths, which the bundled real data
+/// cannot reach; the contract checks every signature all the same).
+fn signed<B: attestation_verifier::message::Body>(
+    key: &lcp_enclave::enclave_key::EnclaveKey,
+    domain: Domain,
+    body: &B,
+) -> SignedMessage {
+    let message = attestation_verifier::message::encode_message(domain, body);
+    let signature = key.sign_digest(&attestation_verifier::message::signing_digest(&message));
+    SignedMessage {
+        message: Bytes::from(message),
+        signature: Bytes::copy_from_slice(&signature),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_bridge_release_and_misbehaviour_on_anvil() {
+    use alloy_network::TransactionBuilder;
+    use alloy_primitives::{U256, keccak256};
+    use alloy_provider::Provider;
+    use alloy_sol_types::SolValue;
+    use attestation_verifier::message::merkle;
+    use attestation_verifier::message::{BatchClaims, ReceiptLogClaim, StorageClaim, UpdateState};
+    use lcp_client::chain::BridgeSetup;
+    use lcp_enclave::enclave_key::EnclaveKey;
+    use lcp_enclave::service::protocol::BatchLeaf;
+
+    let Some(anvil) = anvil_or_skip("batches_bridge_release_and_misbehaviour_on_anvil") else {
+        return;
+    };
+    let deployer = anvil::dev_signer(0).unwrap();
+    let operator = deployer.address();
+    let nsm = SimulatedNsm::random(Clock::System).unwrap();
+    let pcr = |i: u64| nsm.pcrs().iter().find(|(j, _)| *j == i).unwrap().1.clone();
+    let config_hash = keccak256(b"chain_anvil network config");
+    let trusted_root = keccak256(b"chain_anvil trusted root");
+    let mut config = DeployConfig::new(config_hash, trusted_root);
+    config.root_der = nsm.root_der().to_vec();
+    config.measurements =
+        vec![binding::measurement(&pcr(0), &pcr(1), &pcr(2), Some(&pcr(8))).unwrap()];
+    config.operators = vec![operator];
+    config.bridge = BridgeSetup::WithLocalLocker;
+    let (chain, deployment) = LcpChain::deploy(&anvil.endpoint(), deployer, &config)
+        .await
+        .unwrap();
+    let bridge = deployment.bridge.unwrap();
+    let locker = deployment.locker.unwrap();
+    let domain = chain.domain();
+
+    let key = EnclaveKey::generate(&nsm).unwrap();
+    let document = key.attest(&nsm, operator, config_hash, None).unwrap();
+    assert_eq!(
+        chain.register_enclave_key(&document).await.unwrap().key,
+        key.address()
+    );
+
+    let (block, hash) = (1_000u64, keccak256(b"block 1000"));
+    let init = UpdateState {
+        prevStateId: B256::ZERO,
+        postStateId: keccak256(b"s1"),
+        finalizedSlot: 100,
+        finalizedBeaconRoot: trusted_root,
+        blockNumber: block,
+        blockHash: hash,
+        stateRoot: keccak256(b"state root"),
+        receiptsRoot: keccak256(b"receipts root"),
+        timestamp: 1_700_000_000,
+    };
+    chain.initialize(signed(&key, domain, &init)).await.unwrap();
+
+    // A storage batch: three claims under one signature, verified with proofs and whole.
+    let claims: Vec<StorageClaim> = (0u8..3)
+        .map(|i| StorageClaim {
+            blockNumber: block,
+            blockHash: hash,
+            account: Address::repeat_byte(0xaa),
+            slot: B256::with_last_byte(i),
+            value: keccak256([i]),
+        })
+        .collect();
+    let hashes: Vec<B256> = claims.iter().map(merkle::leaf_hash).collect();
+    let batch_body = BatchClaims {
+        blockNumber: block,
+        blockHash: hash,
+        leafCount: 3,
+        root: merkle::root(&hashes).unwrap(),
+    };
+    let batch = signed(&key, domain, &batch_body);
+    let leaves: Vec<BatchLeaf> = claims
+        .iter()
+        .zip(merkle::proofs(&hashes).unwrap())
+        .zip(0u64..)
+        .map(|((claim, proof), index)| BatchLeaf {
+            claim_type: u8::from(MessageType::StorageClaim),
+            claim: Bytes::from(claim.abi_encode()),
+            index,
+            proof,
+        })
+        .collect();
+    assert_eq!(
+        chain.verify_storage_batch(&batch, &leaves).await.unwrap(),
+        batch_body
+    );
+    assert_eq!(
+        chain
+            .verify_storage_batch(&batch, &leaves[1..2])
+            .await
+            .unwrap(),
+        batch_body
+    );
+    assert_eq!(
+        chain
+            .verify_storage_batch_all(&batch, &leaves)
+            .await
+            .unwrap(),
+        batch_body
+    );
+    // A changed value no longer hashes to the signed root.
+    let mut forged = leaves.clone();
+    let mut claim = claims[2].clone();
+    claim.value = B256::repeat_byte(0xff);
+    forged[2].claim = Bytes::from(claim.abi_encode());
+    let error = chain
+        .verify_storage_batch(&batch, &forged)
+        .await
+        .unwrap_err();
+    assert_eq!(error.revert_name(), Some("RootMismatch"), "{error}");
+    // A leaf of another type is refused before any call.
+    let mut wrong = leaves.clone();
+    wrong[0].claim_type = u8::from(MessageType::AccountClaim);
+    assert!(matches!(
+        chain.verify_storage_batch(&batch, &wrong).await,
+        Err(ChainError::LeafType {
+            index: 0,
+            got: 4,
+            expected: 3
+        })
+    ));
+
+    // The example bridge pays a proven Locked event once.
+    let funding = alloy_rpc_types_eth::TransactionRequest::default()
+        .with_to(bridge)
+        .with_value(U256::from(10u64.pow(18)));
+    chain
+        .provider()
+        .send_transaction(funding)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let recipient = Address::repeat_byte(0x42);
+    let amount = U256::from(123_456_789u64);
+    let locked = ReceiptLogClaim {
+        blockNumber: block,
+        blockHash: hash,
+        txIndex: 7,
+        logIndex: 1,
+        emitter: locker,
+        topics: vec![
+            keccak256(b"Locked(address,uint256,uint256,address)"),
+            recipient.into_word(),
+        ],
+        data: Bytes::from((amount, U256::from(domain.chain_id), bridge).abi_encode_params()),
+    };
+    let message = signed(&key, domain, &locked);
+    assert_eq!(chain.verify_receipt_log(&message).await.unwrap(), locked);
+    let (lock_id, release) = chain.bridge_release(bridge, &message).await.unwrap();
+    assert_eq!(lock_id, keccak256((hash, 7u32, 1u32).abi_encode_params()));
+    eprintln!("ExampleBridge.release: {} gas", release.gas_used);
+    assert_eq!(chain.balance(recipient).await.unwrap(), amount);
+    let again = chain.bridge_release(bridge, &message).await.unwrap_err();
+    assert_eq!(again.revert_name(), Some("AlreadyReleased"), "{again}");
+
+    // Two signed updates for one block with different hashes freeze the client.
+    let conflicting = |tag: &[u8]| UpdateState {
+        prevStateId: init.postStateId,
+        postStateId: keccak256(tag),
+        finalizedSlot: 200,
+        finalizedBeaconRoot: keccak256(b"beacon 200"),
+        blockNumber: 2_000,
+        blockHash: keccak256(tag),
+        stateRoot: B256::repeat_byte(1),
+        receiptsRoot: B256::repeat_byte(2),
+        timestamp: 1_700_001_200,
+    };
+    let a = signed(&key, domain, &conflicting(b"a"));
+    let b = signed(&key, domain, &conflicting(b"b"));
+    let no_conflict = chain.submit_misbehaviour(&a, &a).await.unwrap_err();
+    assert_eq!(no_conflict.revert_name(), Some("NoConflict"));
+    chain.submit_misbehaviour(&a, &b).await.unwrap();
+    let state = chain.state().await.unwrap();
+    assert!(state.frozen);
+    assert_eq!(state.state_id, init.postStateId);
+    let frozen = chain.update_state(&a).await.unwrap_err();
+    assert_eq!(frozen.revert_name(), Some("ClientFrozen"));
+}
+
+/// The receipt wait: a transaction dropped from the pool is re-sent once with the same nonce (and
+/// mined once); a transaction that stays pending ends in `ReceiptTimeout` naming its nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_transaction_is_resent_once_with_the_same_nonce() {
+    use alloy_primitives::keccak256;
+    use alloy_provider::Provider;
+    use std::time::Duration;
+
+    let Some(anvil) = anvil_or_skip("a_dropped_transaction_is_resent_once_with_the_same_nonce")
+    else {
+        return;
+    };
+    let deployer = anvil::dev_signer(0).unwrap();
+    let sender = deployer.address();
+    let config = DeployConfig::new(keccak256(b"config"), keccak256(b"root"));
+    let (chain, _) = LcpChain::deploy(&anvil.endpoint(), deployer, &config)
+        .await
+        .unwrap();
+    let chain = chain.with_receipt_timeout(Duration::from_millis(1_000));
+    let provider = chain.provider().clone();
+    let rpc_provider = provider.clone();
+    let rpc = move |method: &'static str, params: Value| {
+        let provider = rpc_provider.clone();
+        async move {
+            provider
+                .raw_request::<_, Value>(method.into(), params)
+                .await
+                .unwrap()
+        }
+    };
+    rpc("evm_setAutomine", serde_json::json!([false])).await;
+    let nonce = provider.get_transaction_count(sender).await.unwrap();
+
+    // Dropped after 300 ms; blocks are mined only after the first wait (1 s) has expired.
+    let background = {
+        let rpc = rpc.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            rpc("anvil_dropAllTransactions", serde_json::json!([])).await;
+            tokio::time::sleep(Duration::from_millis(1_200)).await;
+            for _ in 0..20 {
+                rpc("evm_mine", serde_json::json!([])).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let outcome = chain
+        .set_operator(Address::repeat_byte(0x0e), true)
+        .await
+        .unwrap();
+    background.await.unwrap();
+    let mined = rpc(
+        "eth_getTransactionByHash",
+        serde_json::json!([outcome.tx_hash]),
+    )
+    .await;
+    let mined_nonce = u64::from_str_radix(
+        mined["nonce"].as_str().unwrap().trim_start_matches("0x"),
+        16,
+    )
+    .unwrap();
+    assert_eq!(mined_nonce, nonce);
+    assert_eq!(
+        provider.get_transaction_count(sender).await.unwrap(),
+        nonce + 1
+    );
+
+    // Pending and never mined: one more wait, then a typed timeout.
+    let error = chain.set_threshold(2).await.unwrap_err();
+    assert!(
+        matches!(error, ChainError::ReceiptTimeout { nonce: n, .. } if n == nonce + 1),
+        "{error}"
+    );
 }

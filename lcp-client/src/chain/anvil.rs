@@ -50,14 +50,13 @@ pub fn locate() -> Option<PathBuf> {
     if repo.is_file() {
         return Some(repo);
     }
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(found) = cwd
+    if let Ok(cwd) = std::env::current_dir()
+        && let Some(found) = cwd
             .ancestors()
             .map(|dir| dir.join(NPM_ANVIL))
             .find(|p| p.is_file())
-        {
-            return Some(found);
-        }
+    {
+        return Some(found);
     }
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -89,6 +88,14 @@ impl Anvil {
     /// # Errors
     /// [`ChainError::AnvilStart`].
     pub fn spawn_at(path: &Path) -> Result<Anvil, ChainError> {
+        Anvil::spawn_with(path, &[])
+    }
+
+    /// Starts anvil from `path` with `extra` arguments after the defaults (e.g. `--no-mining`).
+    ///
+    /// # Errors
+    /// [`ChainError::AnvilStart`].
+    pub fn spawn_with(path: &Path, extra: &[&str]) -> Result<Anvil, ChainError> {
         let failure = |reason| ChainError::AnvilStart {
             path: path.to_owned(),
             reason,
@@ -98,6 +105,7 @@ impl Anvil {
             .arg("--enable-tx-gas-limit")
             .args(["--gas-limit", &ANVIL_BLOCK_GAS_LIMIT.to_string()])
             .args(["--chain-id", &ANVIL_CHAIN_ID.to_string()])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -115,10 +123,10 @@ impl Anvil {
             let mut sender = Some(sender);
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if let Some(address) = line.strip_prefix("Listening on ") {
-                    if let Some(sender) = sender.take() {
-                        let _ = sender.send(address.trim().to_owned());
-                    }
+                if let Some(address) = line.strip_prefix("Listening on ")
+                    && let Some(sender) = sender.take()
+                {
+                    let _ = sender.send(address.trim().to_owned());
                 }
             }
         });

@@ -181,6 +181,18 @@ pub enum ChainError {
         #[source]
         source: Box<alloy_contract::Error>,
     },
+    /// The message is not a single claim (`submit_claim`).
+    #[error("message type {message_type:?} is not a single claim")]
+    NotAClaim {
+        /// Byte 1 of the message header, if present.
+        message_type: Option<u8>,
+    },
+    /// No contract code at the address given as `LCPClient`.
+    #[error("no contract deployed at {address}")]
+    NoContract {
+        /// The address.
+        address: Address,
+    },
     /// A deployment receipt names no contract address.
     #[error("deploying {contract}: the receipt of {tx_hash} has no contract address")]
     NoContractAddress {

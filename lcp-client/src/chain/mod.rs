@@ -7,6 +7,16 @@
 //! is burnt on it), sent with an explicit nonce, and its receipt awaited; a transaction that
 //! vanishes is re-sent once with the same nonce. A restarted relayer reads [`ChainState`] from the
 //! contract instead of trusting local files.
+//!
+//! ```text
+//! let (chain, deployment) = LcpChain::deploy(rpc, owner_key, &DeployConfig { .. }).await?;
+//! // start the enclave for chain.domain(); Info → attestation document
+//! chain.register_enclave_key(&document).await?;        // sender = the attested operator
+//! chain.initialize(&init_update).await?;                 // SignedMessage from InitClient
+//! chain.update_state(&update).await?;                    // SignedMessage from UpdateClient
+//! let claim = chain.verify_transaction(&signed).await?;  // eth_call: the proven claim
+//! let state = chain.state().await?;                      // what the contract holds
+//! ```
 
 pub mod anvil;
 pub mod bindings;
@@ -163,13 +173,24 @@ impl LcpChain {
     /// Connects to the `LCPClient` at `client` through `rpc_url`, sending as `signer`.
     ///
     /// # Errors
-    /// [`ChainError::Rpc`] when the endpoint does not answer.
+    /// [`ChainError::Rpc`] when the endpoint does not answer; [`ChainError::NoContract`] when
+    /// nothing is deployed at `client`.
     pub async fn connect(
         rpc_url: &str,
         signer: PrivateKeySigner,
         client: Address,
     ) -> Result<LcpChain, ChainError> {
         let (provider, sender, chain_id) = signing_provider(rpc_url, signer).await?;
+        let code = provider
+            .get_code_at(client)
+            .await
+            .map_err(|source| ChainError::Rpc {
+                call: "eth_getCode",
+                source,
+            })?;
+        if code.is_empty() {
+            return Err(ChainError::NoContract { address: client });
+        }
         Ok(LcpChain {
             provider,
             sender,
@@ -473,6 +494,30 @@ impl LcpChain {
             .verifyAccount(s.message, s.signatures)
             .into_transaction_request();
         self.send("LCPClient.verifyAccount", request, None).await
+    }
+
+    /// Sends a signed single-claim message to its `verify*` entry point as a transaction, chosen by
+    /// the message type in its header (byte 1): receipt log, storage, account or transaction.
+    ///
+    /// # Errors
+    /// [`ChainError::NotAClaim`] for another message type; as [`Self::verify_transaction`].
+    pub async fn submit_claim(&self, signed: impl Into<Signed>) -> Result<TxOutcome, ChainError> {
+        let s = signed.into();
+        let byte = s.message.get(1).copied();
+        let kind = byte.and_then(|b| MessageType::try_from(b).ok());
+        match kind {
+            Some(MessageType::ReceiptLogClaim) => self.verify_receipt_log_tx(s).await,
+            Some(MessageType::StorageClaim) => self.verify_storage_tx(s).await,
+            Some(MessageType::AccountClaim) => self.verify_account_tx(s).await,
+            Some(MessageType::TransactionClaim) => self.verify_transaction_tx(s).await,
+            Some(
+                MessageType::None
+                | MessageType::UpdateState
+                | MessageType::BatchClaims
+                | MessageType::__Invalid,
+            )
+            | None => Err(ChainError::NotAClaim { message_type: byte }),
+        }
     }
 
     // ----------------------------------------------------------------- batches
@@ -842,13 +887,16 @@ impl LcpChain {
     }
 }
 
+/// The `claims`, `indices` and concatenated `proofs` arguments of a `verify*Batch` call.
+type BatchArrays<C> = (Vec<C>, Vec<U256>, Vec<B256>);
+
 /// The `claims`, `indices` and concatenated `proofs` arrays of a `verify*Batch` call, from the
 /// enclave's batch leaves of type `expected`.
 fn batch_arrays<C>(
     call: &'static str,
     leaves: &[BatchLeaf],
     expected: MessageType,
-) -> Result<(Vec<C>, Vec<U256>, Vec<B256>), ChainError>
+) -> Result<BatchArrays<C>, ChainError>
 where
     C: SolValue + From<<C::SolType as alloy_sol_types::SolType>::RustType>,
 {

@@ -48,13 +48,12 @@ impl Signed {
             signed.push((signer, part.signature.as_ref()));
         }
         signed.sort_by_key(|(signer, _)| *signer);
-        if let Some(pair) = signed
+        if let Some((signer, _)) = signed
             .windows(2)
-            .find(|w| w.first().map(|a| a.0) == w.get(1).map(|b| b.0))
+            .filter_map(|w| w.first().zip(w.get(1)))
+            .find(|(a, b)| a.0 == b.0)
         {
-            if let Some((signer, _)) = pair.first() {
-                return Err(ChainError::DuplicateSigner { signer: *signer });
-            }
+            return Err(ChainError::DuplicateSigner { signer: signer.0 });
         }
         let signatures: Vec<u8> = signed.iter().flat_map(|(_, s)| s.iter().copied()).collect();
         Ok(Signed {

@@ -111,6 +111,17 @@ pub(crate) fn demo_domain() -> anyhow::Result<Domain> {
     })
 }
 
+fn rfc3339(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| seconds.to_string())
+}
+
 fn gas_line(report: &mut Report, what: &str, outcome: &TxOutcome) -> Value {
     report.line(format!(
         "  {what:<34} {:>10} gas  (block {}, tx {})",
@@ -178,7 +189,14 @@ async fn on_chain(
     let mut deploy_gas = Vec::new();
     for t in &deployment.transactions {
         deploy_gas.push(json!({"label": t.label, "gas_used": t.outcome.gas_used}));
-        report.line(format!("  {:<34} {:>10} gas", t.label, t.outcome.gas_used));
+        // Labels carry the allowlisted value; the text keeps the call name.
+        let name = t.label.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let name = if name.starts_with("deploy") {
+            name
+        } else {
+            t.label.split(' ').next().unwrap_or_default().to_owned()
+        };
+        report.line(format!("  {name:<34} {:>10} gas", t.outcome.gas_used));
     }
 
     let registration = chain.register_enclave_key(&demo.document).await?;
@@ -211,18 +229,20 @@ async fn on_chain(
     );
     let verify = chain.verify_transaction_tx(signed).await?;
     let verify_json = gas_line(report, "verifyTransaction", &verify);
+    let expiry = state
+        .keys
+        .iter()
+        .find(|k| k.key == demo.key)
+        .map(|k| k.expiry)
+        .unwrap_or_default();
     report.line(format!(
-        "LCPClient: state {}, block {} {}, key {} registered until {}",
-        state.state_id,
-        state.latest_block_number,
-        state.latest_block_hash,
+        "LCPClient read back: state {}, block {} {}",
+        state.state_id, state.latest_block_number, state.latest_block_hash
+    ));
+    report.line(format!(
+        "  key {} registered until {} (key TTL capped by the attestation leaf's notAfter)",
         demo.key,
-        state
-            .keys
-            .iter()
-            .find(|k| k.key == demo.key)
-            .map(|k| k.expiry)
-            .unwrap_or_default()
+        rfc3339(expiry)
     ));
     report.line(format!(
         "verifyTransaction (eth_call) returned block {} tx {} hash {}: the claim the enclave signed",
@@ -244,6 +264,7 @@ async fn on_chain(
             "latest_block_hash": hex0x(state.latest_block_hash),
             "frozen": state.frozen,
             "keys": state.keys.len(),
+            "key_expiry": expiry,
         },
         "verified_claim": {
             "block_number": onchain.blockNumber,
