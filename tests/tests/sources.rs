@@ -130,6 +130,32 @@ async fn a_failing_endpoint_is_retried_then_left_and_demoted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finality_update_each_asks_every_endpoint_without_fallback() {
+    let (a, b) = two_servers().await;
+    b.set_faults(Faults {
+        status: Some(500),
+        ..Faults::default()
+    });
+    let client = beacon(&a, &b);
+    let each = client.finality_update_each().await;
+    assert_eq!(each.len(), 2);
+    assert_eq!(each[0].as_ref().unwrap().endpoint.index(), 0);
+    match &each[1] {
+        Err(SourceError::AllFailed { errors, .. }) => {
+            assert_eq!(errors.len(), 2, "retried at the failing endpoint");
+            assert!(errors.iter().all(|e| matches!(e, SourceError::Status { status: 500, endpoint, .. } if endpoint.index() == 1)));
+        }
+        other => panic!("expected AllFailed, got {other:?}"),
+    }
+    assert_eq!(a.requests().len(), 1);
+    assert_eq!(order(client.pool().order()), vec![0, 1]);
+    // Endpoints can be found back by the URL an answer reported.
+    let first = each[0].as_ref().unwrap().endpoint.clone();
+    assert_eq!(client.endpoint(first.url()), Some(first));
+    assert_eq!(client.endpoint("http://elsewhere.test/"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transient_failure_recovers_at_the_same_endpoint() {
     let (a, b) = two_servers().await;
     a.set_faults(Faults {

@@ -221,6 +221,24 @@ impl BeaconClient {
             .await
     }
 
+    /// The latest `LightClientFinalityUpdate` of every endpoint, in configured order, each with
+    /// retries but no fallback: what each node claims is finalized (a misbehaviour watch compares
+    /// them).
+    pub async fn finality_update_each(&self) -> Vec<Result<Sourced<LcObject>, SourceError>> {
+        let path = "/eth/v1/beacon/light_client/finality_update";
+        self.pool
+            .run_each(path, |endpoint, base| {
+                self.single_object_at(path, endpoint, base)
+            })
+            .await
+    }
+
+    /// The endpoint with this URL (as [`EndpointId::url`] shows it), e.g. to report a rejection
+    /// by URL.
+    pub fn endpoint(&self, url: &str) -> Option<EndpointId> {
+        self.pool.find(url)
+    }
+
     /// The latest `LightClientOptimisticUpdate`.
     ///
     /// # Errors
@@ -352,44 +370,51 @@ impl BeaconClient {
     /// Bootstrap, finality and optimistic updates: one object, JSON or SSZ.
     async fn single_object(&self, path: &str) -> Result<Sourced<LcObject>, SourceError> {
         self.pool
-            .run(path, |endpoint, base| async move {
-                self.ensure_network(&endpoint, &base).await?;
-                let response = self.get(&base, path, &[], &endpoint, path).await?;
-                match response_kind(&response) {
-                    ResponseKind::Ssz => {
-                        let fork =
-                            consensus_version(&response).ok_or_else(|| SourceError::Ssz {
-                                endpoint: endpoint.clone(),
-                                request: path.to_owned(),
-                                problem: SszProblem::MissingVersionHeader,
-                            })?;
-                        let fork = fork.map_err(|problem| SourceError::Shape {
-                            endpoint: endpoint.clone(),
-                            request: path.to_owned(),
-                            problem,
-                        })?;
-                        let bytes =
-                            http::read_body(response, MAX_LC_OBJECT_BYTES, &endpoint, path).await?;
-                        Ok(LcObject::Ssz {
-                            fork: fork.name().to_owned(),
-                            bytes: bytes.into(),
-                        })
-                    }
-                    ResponseKind::Json => {
-                        let body =
-                            http::read_body(response, MAX_LC_JSON_OBJECT_BYTES, &endpoint, path)
-                                .await?;
-                        let value = http::parse_json(&body, &endpoint, path)?;
-                        check_versioned_object(&value).map_err(|problem| SourceError::Shape {
-                            endpoint: endpoint.clone(),
-                            request: path.to_owned(),
-                            problem,
-                        })?;
-                        Ok(LcObject::Json(value))
-                    }
-                }
+            .run(path, |endpoint, base| {
+                self.single_object_at(path, endpoint, base)
             })
             .await
+    }
+
+    /// One try of [`Self::single_object`] at one endpoint.
+    async fn single_object_at(
+        &self,
+        path: &str,
+        endpoint: EndpointId,
+        base: Url,
+    ) -> Result<LcObject, SourceError> {
+        self.ensure_network(&endpoint, &base).await?;
+        let response = self.get(&base, path, &[], &endpoint, path).await?;
+        match response_kind(&response) {
+            ResponseKind::Ssz => {
+                let fork = consensus_version(&response).ok_or_else(|| SourceError::Ssz {
+                    endpoint: endpoint.clone(),
+                    request: path.to_owned(),
+                    problem: SszProblem::MissingVersionHeader,
+                })?;
+                let fork = fork.map_err(|problem| SourceError::Shape {
+                    endpoint: endpoint.clone(),
+                    request: path.to_owned(),
+                    problem,
+                })?;
+                let bytes = http::read_body(response, MAX_LC_OBJECT_BYTES, &endpoint, path).await?;
+                Ok(LcObject::Ssz {
+                    fork: fork.name().to_owned(),
+                    bytes: bytes.into(),
+                })
+            }
+            ResponseKind::Json => {
+                let body =
+                    http::read_body(response, MAX_LC_JSON_OBJECT_BYTES, &endpoint, path).await?;
+                let value = http::parse_json(&body, &endpoint, path)?;
+                check_versioned_object(&value).map_err(|problem| SourceError::Shape {
+                    endpoint: endpoint.clone(),
+                    request: path.to_owned(),
+                    problem,
+                })?;
+                Ok(LcObject::Json(value))
+            }
+        }
     }
 }
 

@@ -283,39 +283,12 @@ impl EndpointPool {
                 let Some(url) = self.url(&endpoint).cloned() else {
                     continue;
                 };
-                let mut tries: u32 = 0;
-                loop {
-                    tries = tries.saturating_add(1);
-                    let outcome =
-                        tokio::time::timeout(self.options.timeout, attempt(endpoint.clone(), url.clone()))
-                            .await
-                            .unwrap_or_else(|_| {
-                                Err(SourceError::Timeout {
-                                    endpoint: endpoint.clone(),
-                                    request: request.to_owned(),
-                                    after: self.options.timeout,
-                                })
-                            });
-                    match outcome {
-                        Ok(value) => {
-                            self.report_success(&endpoint);
-                            tracing::debug!(endpoint = %endpoint, tries, "answered");
-                            return Ok(Sourced { value, endpoint });
-                        }
-                        Err(error) => {
-                            let retry = error.is_retryable() && tries < self.options.max_attempts;
-                            if retry {
-                                let delay = backoff_delay(&self.options, tries);
-                                tracing::debug!(endpoint = %endpoint, tries, ?delay, %error, "retrying");
-                                errors.push(error);
-                                tokio::time::sleep(delay).await;
-                            } else {
-                                self.report_failure_at(&endpoint, &error, Instant::now());
-                                errors.push(error);
-                                break;
-                            }
-                        }
-                    }
+                match self
+                    .attempt_endpoint(&endpoint, &url, request, &mut attempt)
+                    .await
+                {
+                    Ok(value) => return Ok(Sourced { value, endpoint }),
+                    Err(mut failed) => errors.append(&mut failed),
                 }
             }
             Err(SourceError::AllFailed {
@@ -325,6 +298,94 @@ impl EndpointPool {
         }
         .instrument(span)
         .await
+    }
+
+    /// Runs `attempt` against every endpoint, in configured order, each with the retries of
+    /// [`Self::run`] but without fallback: one result per endpoint (for comparing what different
+    /// nodes say, e.g. a misbehaviour watch). Failures are recorded as in [`Self::run`].
+    pub async fn run_each<T, F, Fut>(
+        &self,
+        request: &str,
+        mut attempt: F,
+    ) -> Vec<Result<Sourced<T>, SourceError>>
+    where
+        F: FnMut(EndpointId, Url) -> Fut,
+        Fut: Future<Output = Result<T, SourceError>>,
+    {
+        let span = tracing::info_span!("source_request_each", source = self.source_kind, request);
+        async move {
+            let mut results = Vec::with_capacity(self.ids.len());
+            for (endpoint, url) in self.ids.iter().zip(&self.urls) {
+                let result = self
+                    .attempt_endpoint(endpoint, url, request, &mut attempt)
+                    .await
+                    .map(|value| Sourced {
+                        value,
+                        endpoint: endpoint.clone(),
+                    })
+                    .map_err(|errors| SourceError::AllFailed {
+                        request: request.to_owned(),
+                        errors,
+                    });
+                results.push(result);
+            }
+            results
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Up to `max_attempts` tries at one endpoint (each bounded by `timeout`, [`backoff_delay`]
+    /// between them while the error is retryable): the value, or every try's error.
+    async fn attempt_endpoint<T, F, Fut>(
+        &self,
+        endpoint: &EndpointId,
+        url: &Url,
+        request: &str,
+        attempt: &mut F,
+    ) -> Result<T, Vec<SourceError>>
+    where
+        F: FnMut(EndpointId, Url) -> Fut,
+        Fut: Future<Output = Result<T, SourceError>>,
+    {
+        let mut errors = Vec::new();
+        let mut tries: u32 = 0;
+        loop {
+            tries = tries.saturating_add(1);
+            let timeout = self.options.timeout;
+            let outcome = tokio::time::timeout(timeout, attempt(endpoint.clone(), url.clone()))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(SourceError::Timeout {
+                        endpoint: endpoint.clone(),
+                        request: request.to_owned(),
+                        after: timeout,
+                    })
+                });
+            let error = match outcome {
+                Ok(value) => {
+                    self.report_success(endpoint);
+                    tracing::debug!(endpoint = %endpoint, tries, "answered");
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            if error.is_retryable() && tries < self.options.max_attempts {
+                let delay = backoff_delay(&self.options, tries);
+                tracing::debug!(endpoint = %endpoint, tries, ?delay, %error, "retrying");
+                errors.push(error);
+                tokio::time::sleep(delay).await;
+            } else {
+                self.report_failure_at(endpoint, &error, Instant::now());
+                errors.push(error);
+                return Err(errors);
+            }
+        }
+    }
+
+    /// The endpoint of this pool with this (credential-free) URL, as [`EndpointId::url`] shows it.
+    pub fn find(&self, url: &str) -> Option<EndpointId> {
+        self.ids.iter().find(|id| id.url() == url).cloned()
     }
 }
 

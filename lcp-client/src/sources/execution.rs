@@ -83,6 +83,11 @@ impl ExecutionClient {
         self
     }
 
+    /// The endpoint with this URL (as [`EndpointId::url`] shows it).
+    pub fn endpoint(&self, url: &str) -> Option<EndpointId> {
+        self.pool.find(url)
+    }
+
     /// The endpoint pool (order, health).
     pub fn pool(&self) -> &EndpointPool {
         &self.pool
@@ -367,6 +372,31 @@ fn rpc_error(endpoint: &EndpointId, method: &str, error: TransportError) -> Sour
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Relayers run these futures on multi-threaded runtimes and behind `Send` trait futures.
+    #[test]
+    fn request_futures_are_send() {
+        let url = Url::parse("http://127.0.0.1:1/").unwrap();
+        let client = ExecutionClient::new(vec![url], SourceOptions::default()).unwrap();
+        assert_send(&client.chain_id());
+        assert_send(&client.get_proof(Address::ZERO, &[], 1));
+        assert_send(&client.block_by_number(1, true));
+        assert_send(&client.block_receipts(1));
+        assert_send(&client.transaction_receipt(B256::ZERO));
+        let beacon = crate::sources::BeaconClient::new(
+            vec![Url::parse("http://127.0.0.1:1/").unwrap()],
+            SourceOptions::default(),
+        )
+        .unwrap();
+        assert_send(&beacon.bootstrap(B256::ZERO));
+        assert_send(&beacon.updates(1, 1));
+        assert_send(&beacon.finality_update());
+        assert_send(&beacon.finality_update_each());
+        assert_send(&beacon.optimistic_update());
+        assert_send(&beacon.block("head"));
+    }
 
     #[test]
     fn quantities_round_trip_and_refuse_non_canonical_forms() {
