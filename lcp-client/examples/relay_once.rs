@@ -27,7 +27,9 @@ async fn main() -> anyhow::Result<()> {
 
     // Follow finality once: period updates and the finality update in ONE signed UpdateState.
     match relayer.update_to_latest().await? {
-        Updated::UpToDate(f) => println!("up to date at block {} ({})", f.block_number, f.block_hash),
+        Updated::UpToDate(f) => {
+            println!("up to date at block {} ({})", f.block_number, f.block_hash)
+        }
         Updated::Advanced {
             from,
             to,

@@ -4,8 +4,8 @@
 //! enclave, which verifies it; results are checked again with the reference verifier.
 
 pub mod chain;
+pub mod claims;
 pub mod cli;
 pub mod enclave;
 pub mod relayer;
-pub mod claims;
 pub mod sources;

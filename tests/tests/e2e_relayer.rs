@@ -24,9 +24,7 @@ use lcp_client::chain::anvil::{Anvil, dev_signer};
 use lcp_client::chain::{ChainError, DeployConfig, LcpChain};
 use lcp_client::enclave::{Attested, ConnectionOptions, EnclaveAddr, EnclaveConnection};
 use lcp_client::relayer::adapters::BeaconSources;
-use lcp_client::relayer::{
-    PeriodLength, Relayer, RelayerOptions, Resumed, Updated,
-};
+use lcp_client::relayer::{PeriodLength, Relayer, RelayerOptions, Resumed, Updated};
 use lcp_client::sources::SourceOptions;
 use lcp_enclave::light_client::bridge::BridgePolicy;
 use lcp_enclave::light_client::config::{ChainSpec, Mainnet};
@@ -51,7 +49,9 @@ fn unavailable(what: &str) {
     if std::env::var_os("CI").is_some() {
         panic!("{what} is required under CI");
     }
-    eprintln!("SKIPPED e2e_relayer: {what} not available (run scripts/install-toolchain.sh and cargo build --workspace)");
+    eprintln!(
+        "SKIPPED e2e_relayer: {what} not available (run scripts/install-toolchain.sh and cargo build --workspace)"
+    );
 }
 
 /// `target/<profile>/lcp-enclave`, next to this test's `deps/` directory.
@@ -170,8 +170,10 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
     for index in [0, 1, 2, 8] {
         preimage.extend_from_slice(identity.pcr(index).unwrap());
     }
-    let config_hash =
-        network_config_hash(&ChainSpec::mainnet(), &BridgePolicy::two_thirds::<Mainnet>());
+    let config_hash = network_config_hash(
+        &ChainSpec::mainnet(),
+        &BridgePolicy::two_thirds::<Mainnet>(),
+    );
     let deploy = DeployConfig {
         root_der: identity.root_der.clone(),
         measurements: vec![keccak256(&preimage)],
@@ -182,13 +184,24 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         .await
         .unwrap();
     let domain = chain.domain();
-    eprintln!("deployed LCPClient {} ({} gas in total)", deployment.client, deployment.total_gas());
+    eprintln!(
+        "deployed LCPClient {} ({} gas in total)",
+        deployment.client,
+        deployment.total_gas()
+    );
 
     let enclave_addr = free_port();
-    let mut enclave = spawn_enclave(&binary, enclave_addr, operator, domain.chain_id, domain.client);
+    let mut enclave = spawn_enclave(
+        &binary,
+        enclave_addr,
+        operator,
+        domain.chain_id,
+        domain.client,
+    );
     let server_a = FixtureServer::start().await.unwrap();
     let server_b = FixtureServer::start().await.unwrap();
-    let beacon = || BeaconSources::new(vec![server_a.url(), server_b.url()], source_options()).unwrap();
+    let beacon =
+        || BeaconSources::new(vec![server_a.url(), server_b.url()], source_options()).unwrap();
     let dir = std::env::temp_dir().join(format!("lcp-e2e-relayer-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cache = dir.join("state.json");
@@ -216,14 +229,27 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         panic!("expected the chain to advance");
     };
     assert_eq!(periods, 6);
-    assert_eq!(submitted.len(), 1, "six periods and finality in ONE updateState");
-    assert_eq!((to.block_number, to.block_hash), (FINALIZED_BLOCK, FINALIZED_HASH));
+    assert_eq!(
+        submitted.len(),
+        1,
+        "six periods and finality in ONE updateState"
+    );
+    assert_eq!(
+        (to.block_number, to.block_hash),
+        (FINALIZED_BLOCK, FINALIZED_HASH)
+    );
     let synced = relayer.state().unwrap().state_id;
     assert_chain_holds(&chain, synced).await;
-    eprintln!("initialize gas {}, updateState (6 periods) gas {}", init.gas_used, submitted[0].gas_used);
+    eprintln!(
+        "initialize gas {}, updateState (6 periods) gas {}",
+        init.gas_used, submitted[0].gas_used
+    );
 
     let attested = relayer.prove_transactions(&[0], false).await.unwrap();
-    let claim = chain.verify_transaction(&transaction_claims(&attested)[0]).await.unwrap();
+    let claim = chain
+        .verify_transaction(&transaction_claims(&attested)[0])
+        .await
+        .unwrap();
     assert_eq!(claim.blockNumber, FINALIZED_BLOCK);
     assert_eq!(claim.blockHash, FINALIZED_HASH);
     assert_eq!(claim.txIndex, 0);
@@ -237,7 +263,13 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         let binary = binary.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(700));
-            spawn_enclave(&binary, enclave_addr, operator, domain.chain_id, domain.client)
+            spawn_enclave(
+                &binary,
+                enclave_addr,
+                operator,
+                domain.chain_id,
+                domain.client,
+            )
         })
     };
     let attested = relayer.prove_transactions(&[1], false).await.unwrap();
@@ -246,11 +278,17 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
     assert_ne!(second_key, first_key, "the restarted enclave has a new key");
     let record = chain.enclave_key(second_key).await.unwrap();
     assert_eq!(record.operator, operator);
-    let claim = chain.verify_transaction(&transaction_claims(&attested)[0]).await.unwrap();
+    let claim = chain
+        .verify_transaction(&transaction_claims(&attested)[0])
+        .await
+        .unwrap();
     assert_eq!((claim.blockNumber, claim.txIndex), (FINALIZED_BLOCK, 1));
     assert_chain_holds(&chain, synced).await;
     // Nothing newer to relay; the state survived the restart.
-    assert!(matches!(relayer.update_to_latest().await.unwrap(), Updated::UpToDate(_)));
+    assert!(matches!(
+        relayer.update_to_latest().await.unwrap(),
+        Updated::UpToDate(_)
+    ));
 
     // ---- 3. relayer crash: resume from the chain (cache), then without cache (rebuild) while
     // server A serves a tampered update.
@@ -260,7 +298,12 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
             .await
             .unwrap()
     };
-    let mut restarted = Relayer::new(connection(enclave_addr), beacon(), chain_client().await, options(Some(cache.clone())));
+    let mut restarted = Relayer::new(
+        connection(enclave_addr),
+        beacon(),
+        chain_client().await,
+        options(Some(cache.clone())),
+    );
     assert_eq!(restarted.resume().await.unwrap(), Resumed::Cache);
     assert_eq!(restarted.state().unwrap().state_id, synced);
 
@@ -269,11 +312,23 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         ..Faults::default()
     });
     std::fs::remove_file(&cache).unwrap();
-    let mut rebuilt = Relayer::new(connection(enclave_addr), beacon(), chain_client().await, options(Some(cache.clone())));
-    assert!(matches!(rebuilt.resume().await.unwrap(), Resumed::Rebuilt { .. }));
+    let mut rebuilt = Relayer::new(
+        connection(enclave_addr),
+        beacon(),
+        chain_client().await,
+        options(Some(cache.clone())),
+    );
+    assert!(matches!(
+        rebuilt.resume().await.unwrap(),
+        Resumed::Rebuilt { .. }
+    ));
     assert_eq!(rebuilt.state().unwrap().state_id, synced);
     let order = rebuilt.source().client().pool().order();
-    assert_eq!(order.first().map(|e| e.index()), Some(1), "server A is demoted");
+    assert_eq!(
+        order.first().map(|e| e.index()),
+        Some(1),
+        "server A is demoted"
+    );
     assert_chain_holds(&chain, synced).await;
 
     // ---- 4. server B (now preferred) serves a tampered transaction; A is healthy again.
@@ -283,7 +338,10 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         ..Faults::default()
     });
     let attested = rebuilt.prove_transactions(&[2], false).await.unwrap();
-    let claim = chain.verify_transaction(&transaction_claims(&attested)[0]).await.unwrap();
+    let claim = chain
+        .verify_transaction(&transaction_claims(&attested)[0])
+        .await
+        .unwrap();
     assert_eq!((claim.blockNumber, claim.txIndex), (FINALIZED_BLOCK, 2));
     let tampered_served = server_b
         .requests()

@@ -114,11 +114,7 @@ async fn execution_claim(
         .as_ref()
         .context("this claim needs [execution] urls in the config")?;
     let execution = ExecutionClient::new(endpoints.urls.clone(), endpoints.options)?;
-    let block = relayer
-        .state()
-        .context("no state")?
-        .finalized
-        .block_number;
+    let block = relayer.state().context("no state")?.finalized.block_number;
     Ok(match command {
         ProveCommand::Receipt {
             tx_index,
@@ -126,7 +122,11 @@ async fn execution_claim(
             ..
         } => {
             let receipts = execution.block_receipts(block).await?;
-            vec![claims::receipt_log_item(&receipts.value, *tx_index, *log_index)?]
+            vec![claims::receipt_log_item(
+                &receipts.value,
+                *tx_index,
+                *log_index,
+            )?]
         }
         ProveCommand::Storage { address, slots, .. } => {
             let proof = execution.get_proof(*address, slots, block).await?;
@@ -200,7 +200,9 @@ async fn prove(command: &ProveCommand) -> anyhow::Result<Report> {
         "proven against block {} ({}), state {}",
         state.finalized.block_number, state.finalized.block_hash, state.state_id
     ));
-    report.line(serde_json::to_string_pretty(&attested_json(domain, &attested))?);
+    report.line(serde_json::to_string_pretty(&attested_json(
+        domain, &attested,
+    ))?);
     if common.submit {
         let submitted = relayer.submit(&attested).await?;
         report.field(

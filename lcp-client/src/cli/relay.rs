@@ -122,11 +122,10 @@ async fn relay(args: &RelayArgs) -> anyhow::Result<Report> {
         .field("steps", report.steps)
         .field("advanced", report.advanced)
         .field("errors", report.errors);
-    out.line(format!("resumed: {resumed_text}"))
-        .line(format!(
-            "steps: {}, advanced: {}, errors: {}",
-            report.steps, report.advanced, report.errors
-        ));
+    out.line(format!("resumed: {resumed_text}")).line(format!(
+        "steps: {}, advanced: {}, errors: {}",
+        report.steps, report.advanced, report.errors
+    ));
     if let Some(state) = relayer.state() {
         out.field(
             "state",

@@ -145,7 +145,11 @@ impl RelayerConfig {
         let len = std::fs::metadata(path)
             .with_context(|| path.display().to_string())?
             .len();
-        ensure!(len <= MAX_CONFIG_BYTES, "{}: larger than 1 MiB", path.display());
+        ensure!(
+            len <= MAX_CONFIG_BYTES,
+            "{}: larger than 1 MiB",
+            path.display()
+        );
         let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
         RelayerConfig::parse(&text).with_context(|| path.display().to_string())
     }
@@ -224,7 +228,10 @@ mod tests {
         let config = RelayerConfig::parse(EXAMPLE).unwrap();
         assert_eq!(config.network, "mainnet");
         assert_eq!(config.beacon.urls.len(), 2);
-        assert_eq!(config.chain.signer_key_env.as_deref(), Some("LCP_RELAYER_KEY"));
+        assert_eq!(
+            config.chain.signer_key_env.as_deref(),
+            Some("LCP_RELAYER_KEY")
+        );
         assert_eq!(config.polling.interval, Duration::from_secs(12));
     }
 
