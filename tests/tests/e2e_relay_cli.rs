@@ -43,8 +43,8 @@ fn binary(name: &str) -> Option<PathBuf> {
 }
 
 /// Runs `lcp ARGS` off the async runtime; returns (exit code, stdout JSON).
-async fn lcp(lcp: &PathBuf, args: Vec<String>) -> (i32, Value) {
-    let lcp = lcp.clone();
+async fn lcp(lcp: &std::path::Path, args: Vec<String>) -> (i32, Value) {
+    let lcp = lcp.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let out = Command::new(lcp)
             .args(&args)
