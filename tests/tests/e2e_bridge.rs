@@ -1,0 +1,405 @@
+//! The full bridge loop across two chains, with every production component on its real
+//! transport:
+//!
+//! - SOURCE chain: anvil (Prague, the execution layer of the Electra devnet, its own chain id).
+//!   `ExampleLocker` is deployed there and a user locks ETH for a recipient on the destination.
+//! - Beacon chain: the devnet (`lcp_tests::devnet`, our own sync committee, real BLS/SSZ)
+//!   finalizes the source blocks; its light-client objects are served over HTTP on the standard
+//!   Beacon-API paths (`FixtureServer::serve`) and read by the relayer's real `BeaconClient`.
+//! - Receipts: `ExecutionClient::block_receipts` (JSON-RPC straight to the source anvil), turned
+//!   into a `ReceiptLog` claim by `lcp_client::claims`.
+//! - Enclave: the `lcp-enclave` binary (simulated NSM, `--sim-seed`, `--config` = the devnet's
+//!   `config.yaml`) over TCP.
+//! - DESTINATION chain: anvil (Osaka, EIP-7825 cap on), `NitroAttestationVerifier` pinned to the
+//!   seed's simulated root, `LCPClient` (devnet network-config hash, devnet bootstrap root),
+//!   `ExampleBridge` (source locker = the source chain's `ExampleLocker`), funded.
+//!
+//! The relayer library registers the key, initialises, follows finality with ONE `updateState`,
+//! has the enclave prove the `Locked` log, and `ExampleBridge.release` pays exactly the locked
+//! amount, once. Refused: a receipt whose log data was edited, and a claim on a block the light
+//! client has not finalized. Devnet data, not mainnet evidence (NOTES-devnet.md).
+//!
+//! Skipped with a message when anvil or the `lcp-enclave` binary is missing, except under `CI`.
+
+#![cfg(test)]
+#![allow(clippy::arithmetic_side_effects, clippy::as_conversions)]
+
+use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_sol_types::{SolCall, SolValue, sol};
+use lcp_client::chain::anvil::dev_signer;
+use lcp_client::chain::{BridgeSetup, DeployConfig, LcpChain};
+use lcp_client::claims;
+use lcp_client::enclave::{
+    Attested, ConnectionOptions, EnclaveAddr, EnclaveConnection, EnclaveError,
+};
+
+use lcp_client::relayer::adapters::BeaconSources;
+use lcp_client::relayer::{PeriodLength, Relayer, RelayerError, RelayerOptions, Resumed, Updated};
+use lcp_client::sources::{BeaconClient, ExecutionClient, SourceOptions};
+use lcp_enclave::light_client::bridge::BridgePolicy;
+use lcp_enclave::light_client::config::{Fork, Minimal};
+use lcp_enclave::nsm::simulated::{PinnedIdentity, Seed};
+use lcp_tests::devnet::anvil::{self, Anvil};
+use lcp_tests::devnet::beacon_api::served_data;
+use lcp_tests::devnet::{Devnet, DevnetRound};
+use lcp_tests::fixture_server::FixtureServer;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+const DEVNET_SEED: [u8; 32] = [0x6b; 32];
+const SIM_SEED: [u8; 32] = [0x4d; 32];
+/// The source chain's id (any id other than the destination's).
+const SOURCE_CHAIN_ID: u64 = 1_337_001;
+/// The destination chain's id.
+const DEST_CHAIN_ID: u64 = 31_338;
+
+sol! {
+    function lock(address recipient, uint256 destinationChainId, address destinationBridge) external payable;
+    function released(bytes32 lockId) external view returns (bool);
+}
+
+fn unavailable(what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{what} is required under CI");
+    }
+    eprintln!("SKIPPED e2e_bridge: {what} not available");
+}
+
+/// `target/<profile>/NAME`, beside this test executable's `deps/` directory.
+fn sibling_binary(name: &str) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let path = exe
+        .parent()?
+        .parent()?
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
+}
+
+fn quantity(value: &Value) -> u64 {
+    u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
+}
+
+/// Kills the enclave process when the test ends, however it ends.
+struct EnclaveProcess(Child);
+
+impl Drop for EnclaveProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `lcp-enclave` on a free loopback port for the devnet network and the destination's
+/// `LCPClient`.
+fn start_enclave(
+    binary: &Path,
+    config: &Path,
+    operator: Address,
+    client: Address,
+) -> (EnclaveProcess, EnclaveAddr) {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let child = Command::new(binary)
+        .args(["--listen", &format!("tcp:{addr}"), "--nsm", "simulated"])
+        .args(["--sim-seed", &format!("0x{}", hex::encode(SIM_SEED))])
+        .args(["--config", config.to_str().unwrap()])
+        .args(["--operator", &operator.to_string()])
+        .args(["--chain-id", &DEST_CHAIN_ID.to_string()])
+        .args(["--client-address", &client.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The connection retries with backoff until the enclave listens (ConnectionOptions).
+    (EnclaveProcess(child), EnclaveAddr::Tcp(addr))
+}
+
+/// The refusal code of a relayer error that is an enclave refusal.
+fn refusal(error: &RelayerError) -> Option<&str> {
+    match error {
+        RelayerError::Enclave(EnclaveError::Refused { code, .. }) => Some(code),
+        _ => None,
+    }
+}
+
+#[test]
+fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_component() {
+    if !anvil::binary().is_file() {
+        return unavailable("anvil (scripts/install-toolchain.sh)");
+    }
+    let Some(enclave_bin) = sibling_binary("lcp-enclave") else {
+        return unavailable("the lcp-enclave binary (cargo build -p lcp-enclave)");
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut devnet = Devnet::new(DEVNET_SEED, Fork::Electra).unwrap();
+
+    // SOURCE: the locker, and the checkpoint (the locker's block finalized).
+    let source_chain_id = SOURCE_CHAIN_ID.to_string();
+    let source = Anvil::spawn_with(
+        devnet.anvil_hardfork(),
+        &["--chain-id", source_chain_id.as_str()],
+    )
+    .unwrap();
+    let user = source.rpc("eth_accounts", json!([])).unwrap()[0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let locker_bytecode = lcp_client::chain::bindings::ExampleLocker::BYTECODE.clone();
+    let created = source
+        .send_transaction(json!({"from": user, "data": locker_bytecode.to_string()}))
+        .unwrap();
+    let locker: Address = created["contractAddress"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let checkpoint_block = quantity(&created["blockNumber"]);
+    let first = source.finalize(&mut devnet, checkpoint_block).unwrap();
+
+    // DESTINATION: verifier, LCPClient, ExampleBridge for the source locker; the bridge funded.
+    let dest_chain_id = DEST_CHAIN_ID.to_string();
+    let dest = Anvil::spawn_with(
+        "osaka",
+        &[
+            "--chain-id",
+            dest_chain_id.as_str(),
+            "--enable-tx-gas-limit",
+            "--gas-limit",
+            "60000000",
+        ],
+    )
+    .unwrap();
+    let signer = dev_signer(0).unwrap();
+    let operator = signer.address();
+    let identity = PinnedIdentity::of(&Seed(SIM_SEED)).unwrap();
+    let mut preimage = Vec::new();
+    for index in [0, 1, 2, 8] {
+        preimage.extend_from_slice(identity.pcr(index).unwrap());
+    }
+    let deploy = DeployConfig {
+        root_der: identity.root_der.clone(),
+        measurements: vec![keccak256(&preimage)],
+        operators: vec![operator],
+        bridge: BridgeSetup::SourceLocker(locker),
+        ..DeployConfig::new(
+            devnet.network_config_hash(&BridgePolicy::two_thirds::<Minimal>()),
+            first.trusted_root,
+        )
+    };
+    let started = Instant::now();
+    let (chain, deployment) = runtime
+        .block_on(LcpChain::deploy(&dest.url(), signer, &deploy))
+        .unwrap();
+    eprintln!(
+        "destination deployment: {} txs, {} gas, {:?}",
+        deployment.transactions.len(),
+        deployment.total_gas(),
+        started.elapsed()
+    );
+    for tx in &deployment.transactions {
+        eprintln!("  {}: {} gas", tx.label, tx.outcome.gas_used);
+    }
+    assert_eq!(deployment.chain_id, DEST_CHAIN_ID);
+    assert_eq!(
+        deployment.locker, None,
+        "the locker lives on the source chain"
+    );
+    let bridge = deployment.bridge.unwrap();
+    let funder = dest.rpc("eth_accounts", json!([])).unwrap()[1]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    dest.send_transaction(
+        json!({"from": funder, "to": bridge, "value": format!("{:#x}", ether(5))}),
+    )
+    .unwrap();
+
+    // The enclave binary, for the devnet network and this LCPClient.
+    let scratch = std::env::temp_dir().join(format!("lcp-e2e-bridge-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let config = scratch.join("devnet-config.yaml");
+    std::fs::write(&config, devnet.config_yaml()).unwrap();
+    let (_enclave, enclave_addr) =
+        start_enclave(&enclave_bin, &config, operator, deployment.client);
+    let connection =
+        || EnclaveConnection::remote(enclave_addr, ConnectionOptions::default()).unwrap();
+
+    runtime.block_on(async {
+        // The devnet's beacon API, read through the real BeaconClient (genesis root checked).
+        let server = FixtureServer::serve(served_data(&devnet, std::slice::from_ref(&first)).unwrap())
+            .await
+            .unwrap();
+        let beacon = BeaconClient::new(vec![server.url()], SourceOptions::default())
+            .unwrap()
+            .with_genesis_validators_root(devnet.spec().genesis_validators_root);
+        let execution =
+            ExecutionClient::new(vec![source.url().parse().unwrap()], SourceOptions::default())
+                .unwrap()
+                .with_chain_id(SOURCE_CHAIN_ID);
+        let options = RelayerOptions {
+            period_length: PeriodLength::MINIMAL,
+            progress: false,
+            ..RelayerOptions::new(first.trusted_root)
+        };
+        let mut relayer = Relayer::new(
+            connection(),
+            BeaconSources::from_client(beacon),
+            chain,
+            options,
+        );
+
+        // Register the enclave key (simulated attestation, pinned root), then initialise.
+        let started = Instant::now();
+        let registered = relayer.ensure_key().await.unwrap().unwrap();
+        eprintln!(
+            "registerEnclaveKey: {} gas, {:?}",
+            registered.submitted.gas_used,
+            started.elapsed()
+        );
+        let started = Instant::now();
+        let Resumed::Initialised(init) = relayer.resume().await.unwrap() else {
+            panic!("an empty LCPClient must be initialised");
+        };
+        eprintln!("initialize: {} gas, {:?}", init.gas_used, started.elapsed());
+        let state = relayer.chain().state().await.unwrap();
+        assert_eq!(state.latest_block_hash, first.finalized.block_hash);
+
+        // The user locks 1 ETH on the source for `recipient` on the destination's bridge.
+        let recipient = Address::repeat_byte(0xab);
+        let amount = ether(1);
+        let call = lockCall {
+            recipient,
+            destinationChainId: U256::from(DEST_CHAIN_ID),
+            destinationBridge: bridge,
+        };
+        let lock_receipt = source
+            .send_transaction(json!({
+                "from": user,
+                "to": locker,
+                "value": format!("{amount:#x}"),
+                "data": format!("0x{}", hex::encode(call.abi_encode())),
+            }))
+            .unwrap();
+        let number = quantity(&lock_receipt["blockNumber"]);
+        let tx_index = quantity(&lock_receipt["transactionIndex"]);
+        let lock_hash: B256 = lock_receipt["blockHash"].as_str().unwrap().parse().unwrap();
+
+        // The receipts, through the real execution client, straight from the source chain.
+        let receipts = execution.block_receipts(number).await.unwrap().value;
+        let item = claims::receipt_log_item(&receipts, tx_index, 0).unwrap();
+
+        // NEGATIVE: the lock block is not finalized yet; the enclave refuses to prove on it.
+        let local = relayer.state().unwrap().clone();
+        let refused = connection()
+            .verify(
+                local.state_id,
+                local.client_state.clone(),
+                lock_hash,
+                vec![item.clone()],
+                false,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refused.refusal_code(), Some("header_not_held"), "{refused}");
+
+        // The devnet finalizes the lock block; the beacon API now serves both rounds.
+        let second: DevnetRound = source.finalize(&mut devnet, number).unwrap();
+        assert_eq!(second.finalized.block_hash, lock_hash);
+        assert_eq!(
+            claims::receipts_root(&receipts).unwrap(),
+            second.finalized.receipts_root
+        );
+        server.set_data(served_data(&devnet, &[first.clone(), second.clone()]).unwrap());
+
+        // ONE updateState to the finalized lock block.
+        let started = Instant::now();
+        let Updated::Advanced { to, submitted, .. } = relayer.update_to_latest().await.unwrap()
+        else {
+            panic!("expected the relayer to follow the devnet's finality");
+        };
+        assert_eq!(submitted.len(), 1);
+        eprintln!(
+            "updateState: {} gas, {:?} (fetch + enclave + tx)",
+            submitted[0].gas_used,
+            started.elapsed()
+        );
+        assert_eq!((to.block_number, to.block_hash), (number, lock_hash));
+        let state = relayer.chain().state().await.unwrap();
+        assert_eq!(state.latest_block_hash, lock_hash);
+        assert!(
+            server
+                .requests()
+                .iter()
+                .any(|r| r.starts_with("GET /eth/v1/beacon/light_client/finality_update")),
+            "{:?}",
+            server.requests()
+        );
+
+        // NEGATIVE: a receipt whose log data was edited (the locked amount raised to 100 ETH);
+        // the rebuilt receipts trie no longer has the finalized root, so nothing is signed.
+        let mut tampered = receipts.clone();
+        let data = tampered
+            .pointer_mut(&format!("/{tx_index}/logs/0/data"))
+            .unwrap();
+        let original = data.as_str().unwrap().to_owned();
+        let amount_word = format!("{:064x}", ether(1));
+        assert!(original[2..].starts_with(&amount_word), "{original}");
+        *data = Value::String(original.replacen(&amount_word, &format!("{:064x}", ether(100)), 1));
+        let forged = claims::receipt_log_item(&tampered, tx_index, 0).unwrap();
+        let error = relayer.prove(vec![forged], false).await.unwrap_err();
+        assert_eq!(refusal(&error), Some("claim"), "{error}");
+
+        // The real proof, signed by the enclave, released by the bridge.
+        let Attested::Claims(messages) = relayer.prove(vec![item], false).await.unwrap() else {
+            panic!("a single claim was requested");
+        };
+        assert_eq!(messages.len(), 1);
+        let before = relayer.chain().balance(recipient).await.unwrap();
+        let started = Instant::now();
+        let (lock_id, outcome) = relayer
+            .chain()
+            .bridge_release(bridge, &messages[0])
+            .await
+            .unwrap();
+        eprintln!(
+            "ExampleBridge.release: {} gas, {:?}",
+            outcome.gas_used,
+            started.elapsed()
+        );
+        let after = relayer.chain().balance(recipient).await.unwrap();
+        assert_eq!(after - before, amount);
+        assert_eq!(
+            lock_id,
+            keccak256((lock_hash, U256::from(tx_index), U256::ZERO).abi_encode_params())
+        );
+        let answer = dest
+            .rpc(
+                "eth_call",
+                json!([{"to": bridge, "data": format!("0x{}", hex::encode(releasedCall { lockId: lock_id }.abi_encode()))}, "latest"]),
+            )
+            .unwrap();
+        assert_eq!(answer.as_str().unwrap(), format!("0x{:064x}", 1));
+
+        // The same lock cannot be released twice.
+        let again = relayer
+            .chain()
+            .bridge_release(bridge, &messages[0])
+            .await
+            .unwrap_err();
+        assert_eq!(again.revert_name(), Some("AlreadyReleased"), "{again}");
+        assert_eq!(relayer.chain().balance(recipient).await.unwrap(), after);
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+}
