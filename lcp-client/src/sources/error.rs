@@ -272,6 +272,10 @@ pub enum SszProblem {
         /// The digest.
         digest: [u8; 4],
     },
+    /// An SSZ answer to a client without a fork schedule (built without `with_ssz`), which cannot
+    /// map fork digests to forks.
+    #[error("SSZ answer, but this client has no fork schedule to decode it (use with_ssz)")]
+    Unrequested,
     /// A single-object SSZ answer lacks the `Eth-Consensus-Version` header.
     #[error("missing Eth-Consensus-Version header")]
     MissingVersionHeader,
