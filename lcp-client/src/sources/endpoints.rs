@@ -95,8 +95,8 @@ pub fn attempt_order(health: &[Health], now: Instant) -> Vec<usize> {
 }
 
 /// The delay before retry number `retry` (1 = the first retry) at one endpoint:
-/// `backoff_base × 2^(retry − 1)`, capped at `backoff_max`. No jitter: the pool retries one
-/// request at a time, so there is no herd to spread.
+/// `backoff_base × 2^(retry − 1)`, capped at `backoff_max`. No jitter: a relayer sends few
+/// requests at a time, so there is no herd to spread, and fixed delays keep logs readable.
 pub fn backoff_delay(options: &SourceOptions, retry: u32) -> Duration {
     let exponent = retry.saturating_sub(1);
     let factor = 1u32.checked_shl(exponent).unwrap_or(u32::MAX);
