@@ -13,7 +13,7 @@ mod golden {
     use alloy_sol_types::SolValue;
     use attestation_verifier::message::{
         AccountClaim, BatchClaims, Body, Domain, Message, ReceiptLogClaim, StorageClaim,
-        UpdateState, encode_message, merkle, sign::sign_digest, signing_digest,
+        TransactionClaim, UpdateState, encode_message, merkle, sign::sign_digest, signing_digest,
         verify::key_address, verify::recover_signer,
     };
     use k256::ecdsa::SigningKey;
@@ -69,6 +69,13 @@ mod golden {
         json!({
             "blockNumber": c.blockNumber, "blockHash": h(c.blockHash), "account": c.account.to_checksum(None),
             "slot": h(c.slot), "value": h(c.value),
+        })
+    }
+
+    fn transaction_fields(c: &TransactionClaim) -> Value {
+        json!({
+            "blockNumber": c.blockNumber, "blockHash": h(c.blockHash), "txIndex": c.txIndex,
+            "txHash": h(c.txHash), "txType": c.txType,
         })
     }
 
@@ -151,12 +158,65 @@ mod golden {
         }
     }
 
+    /// A transaction claim at the golden block; `tx_type` cycles through legacy, 2930, 1559, 4844
+    /// and 7702.
+    fn transaction(index: u32) -> TransactionClaim {
+        TransactionClaim {
+            blockNumber: 17_874_063,
+            blockHash: BLOCK_HASH,
+            txIndex: index,
+            txHash: keccak256(format!("transaction {index}")),
+            txType: u8::try_from(index % 5).unwrap(),
+        }
+    }
+
+    /// A batch file: the signed `BatchClaims` over `claims` and, per claim, its fields, index, leaf
+    /// and proof.
+    fn batch_file<C: merkle::Claim>(
+        description: &str,
+        claims: &[C],
+        fields_of: impl Fn(&C) -> Value,
+    ) -> Value {
+        let leaves: Vec<B256> = claims.iter().map(merkle::leaf_hash).collect();
+        let batch = BatchClaims {
+            blockNumber: 17_874_063,
+            blockHash: BLOCK_HASH,
+            leafCount: u32::try_from(claims.len()).unwrap(),
+            root: merkle::root(&leaves).unwrap(),
+        };
+        let items: Vec<Value> = claims
+            .iter()
+            .zip(0u64..)
+            .map(|(c, index)| {
+                let proof: Vec<String> = merkle::proof(&leaves, index)
+                    .unwrap()
+                    .iter()
+                    .map(h)
+                    .collect();
+                let mut fields = fields_of(c);
+                fields["index"] = json!(index);
+                fields["leaf"] = json!(h(merkle::leaf_hash(c)));
+                fields["proof"] = json!(proof);
+                fields
+            })
+            .collect();
+        envelope(
+            description,
+            &batch,
+            json!({
+                "blockNumber": batch.blockNumber, "blockHash": h(batch.blockHash), "leafCount": batch.leafCount,
+                "root": h(batch.root), "claims": items,
+            }),
+        )
+    }
+
     fn golden_files() -> Vec<(&'static str, Value)> {
         let i = init();
         let u = update();
         let r = receipt();
         let s = storage(0x22);
         let a = account();
+        let t = transaction(42);
         let batch_claims: Vec<StorageClaim> = (0..3).map(storage).collect();
         let leaves: Vec<B256> = batch_claims.iter().map(merkle::leaf_hash).collect();
         let batch = BatchClaims {
@@ -234,6 +294,22 @@ mod golden {
                         "blockNumber": batch.blockNumber, "blockHash": h(batch.blockHash), "leafCount": batch.leafCount,
                         "root": h(batch.root), "claims": batch_items,
                     }),
+                ),
+            ),
+            (
+                "transaction_claim",
+                envelope(
+                    "TransactionClaim (type 6) of an EIP-1559 transaction",
+                    &t,
+                    transaction_fields(&t),
+                ),
+            ),
+            (
+                "transaction_batch_claims",
+                batch_file(
+                    "BatchClaims over five TransactionClaims (indices 0-4, types 0-4: padded to 8 leaves), with each leaf's index and proof",
+                    &(0..5).map(transaction).collect::<Vec<_>>(),
+                    transaction_fields,
                 ),
             ),
         ]
@@ -424,6 +500,38 @@ mod golden {
         client
             .verify_batch_claim(&m, &s, &storage(1), 1, &proof, now)
             .unwrap();
+        let (_, m, s) = read("transaction_claim");
+        assert_eq!(
+            client.verify_transaction(&m, &s, now).unwrap(),
+            transaction(42)
+        );
+        let (batch_json, m, s) = read("transaction_batch_claims");
+        for index in 0..5u32 {
+            let item = &batch_json["fields"]["claims"][usize::try_from(index).unwrap()];
+            let proof: Vec<B256> = item["proof"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(proof.len(), 3);
+            client
+                .verify_batch_claim(&m, &s, &transaction(index), u64::from(index), &proof, now)
+                .unwrap();
+            // A claim of one type does not verify at another claim's position.
+            let other = (index + 1) % 5;
+            assert!(matches!(
+                client.verify_batch_claim(
+                    &m,
+                    &s,
+                    &transaction(other),
+                    u64::from(index),
+                    &proof,
+                    now
+                ),
+                Err(attestation_verifier::message::Error::RootMismatch { .. })
+            ));
+        }
     }
 
     /// Roots of trees of several sizes over leaves keccak256(uint256 i): pins padding and depth rules

@@ -46,7 +46,7 @@ fn chain_for(simulated: &SimulatedEnclave) -> ReferenceChain {
             pcr_policy,
             network_config_hash: simulated.network_config_hash(),
             operators: vec![OPERATOR],
-            key_ttl: 86_400,
+            key_ttl: 3_600,
         },
     )
 }
@@ -230,4 +230,54 @@ impl ChainBackend for ReferenceChainShare<'_> {
     ) -> Result<lcp_client::relayer::Submitted, lcp_client::relayer::ports::PortError> {
         self.0.submit_claim(claim).await
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_renewed_before_expiry_and_the_daemon_runs_one_step() {
+    use lcp_client::relayer::RegistrationReason;
+    use lcp_client::relayer::daemon::{self, DaemonOptions};
+    let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
+    // Keys live one hour on this chain; the relayer renews a day ahead: every check renews.
+    let mut relayer = Relayer::new(
+        simulated.connection(),
+        RecordedSource::new(capella(), PeriodLength::MAINNET),
+        chain_for(&simulated),
+        options(None),
+    );
+    let first = relayer.ensure_key().await.unwrap().unwrap();
+    assert_eq!(first.reason, RegistrationReason::Unknown);
+    assert_eq!(first.key, simulated.enclave.key_address());
+    let second = relayer.ensure_key().await.unwrap().unwrap();
+    assert_eq!(second.reason, RegistrationReason::Renewal);
+    assert_eq!(second.key, first.key);
+
+    // With a renewal window shorter than the key's life, nothing happens until it is due.
+    let mut relayer = Relayer::new(
+        simulated.connection(),
+        RecordedSource::new(capella(), PeriodLength::MAINNET),
+        chain_for(&simulated),
+        RelayerOptions {
+            renew_before_secs: 60,
+            ..options(None)
+        },
+    );
+    assert!(relayer.ensure_key().await.unwrap().is_some());
+    assert_eq!(relayer.ensure_key().await.unwrap(), None);
+
+    // The daemon: one step initialises and follows finality, then returns.
+    let report = daemon::run(
+        &mut relayer,
+        DaemonOptions {
+            once: true,
+            ..DaemonOptions::default()
+        },
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.steps, report.advanced, report.errors), (1, 1, 0));
+    assert!(matches!(
+        report.last,
+        Some(Updated::Advanced { periods: 6, .. })
+    ));
 }

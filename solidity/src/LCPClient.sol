@@ -37,6 +37,7 @@ contract LCPClient is ILCPClient {
     error TrustedRootMismatch(bytes32 got, bytes32 expected);
     error ZeroPostState();
     error ZeroBlockHash(uint64 blockNumber);
+    error NoStateChange(bytes32 stateId);
     error SignatureListLength(uint256 length);
     error BelowThreshold(uint256 signatures, uint256 threshold);
     error SignersNotAscending(address signer, address previous);
@@ -518,6 +519,11 @@ contract LCPClient is ILCPClient {
             emit Frozen(u.finalizedSlot, u.blockNumber, digest, bytes32(0));
             return;
         }
+        // An update that moves nothing (every light-client update was merely stale) is refused: the
+        // enclave never signs one, and accepting it would let a relayer replay it forever as a no-op
+        // that emits `StateUpdated`. Checked after the conflict test, so a conflicting hash still
+        // freezes.
+        if (u.postStateId == u.prevStateId) revert NoStateChange(u.postStateId);
         if (stored == bytes32(0)) _blockHashes[u.blockNumber] = u.blockHash;
         if (u.blockNumber > cfg.latestBlockNumber) {
             Config storage c = _config;
@@ -649,6 +655,29 @@ contract LCPClient is ILCPClient {
                 depth,
                 indices[i],
                 MerkleClaims.accountLeaf(claims[i]),
+                proofs[i * depth:(i + 1) * depth]
+            );
+        }
+    }
+
+    /// @inheritdoc ILCPClient
+    function verifyTransactionBatch(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.TransactionClaim[] calldata claims,
+        uint256[] calldata indices,
+        bytes32[] calldata proofs
+    ) external view returns (ILCPMessages.BatchClaims memory batch) {
+        uint256 depth;
+        (batch, depth) = _verifiedBatch(message, signatures, claims.length, indices.length, proofs.length);
+        for (uint256 i; i < claims.length; ++i) {
+            _checkClaimBlock(claims[i].blockNumber, claims[i].blockHash, batch);
+            MerkleClaims.verify(
+                batch.root,
+                batch.leafCount,
+                depth,
+                indices[i],
+                MerkleClaims.transactionLeaf(claims[i]),
                 proofs[i * depth:(i + 1) * depth]
             );
         }

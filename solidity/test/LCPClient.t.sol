@@ -100,6 +100,23 @@ contract LCPClientTest is LCPClientFixture {
         assertEq(client.blockHashOf(BLOCK1), HASH1, "same hash");
     }
 
+    function testUpdateStateThatMovesNothingReverts() public {
+        bytes32 s1 = _init(2);
+        bytes memory m = _updateMessage(_update(s1, s1, 6400, BLOCK1, HASH1));
+        bytes memory sigs = _signN(m, 2);
+        vm.expectRevert(abi.encodeWithSelector(LCPClient.NoStateChange.selector, s1));
+        client.updateState(m, sigs);
+        assertEq(client.stateId(), s1, "unchanged");
+    }
+
+    function testUpdateStateThatMovesNothingButConflictsStillFreezes() public {
+        bytes32 s1 = _init(2);
+        bytes memory m = _updateMessage(_update(s1, s1, 6400, BLOCK1, keccak256("forged")));
+        client.updateState(m, _signN(m, 2));
+        (, bool frozen,,) = client.config();
+        assertTrue(frozen, "frozen");
+    }
+
     function testUpdateStateConflictingHashFreezes() public {
         bytes32 s1 = _init(2);
         bytes memory m = _updateMessage(_update(s1, keccak256("s2"), 6400, BLOCK1, keccak256("forged")));

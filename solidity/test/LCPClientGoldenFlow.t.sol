@@ -113,6 +113,44 @@ contract LCPClientGoldenFlowTest is Test {
         client.verifyStorageBatch(m, s, one, index, vm.parseJsonBytes32Array(b, ".fields.claims[2].proof"));
     }
 
+    /// Transaction claims (type 6) signed by the Rust reference: one on its own, five in a batch.
+    function testRustSignedTransactionClaimsAreAccepted() public {
+        (bytes memory m, bytes memory s) = _msg("update_state_init");
+        client.initialize(m, s);
+        (m, s) = _msg("update_state");
+        client.updateState(m, s);
+
+        (m, s) = _msg("transaction_claim");
+        string memory t = _json("transaction_claim");
+        ILCPMessages.TransactionClaim memory tc = client.verifyTransaction(m, s);
+        assertEq(tc.txHash, vm.parseJsonBytes32(t, ".fields.txHash"), "tx hash");
+        assertEq(tc.txIndex, vm.parseJsonUint(t, ".fields.txIndex"), "tx index");
+        assertEq(tc.txType, vm.parseJsonUint(t, ".fields.txType"), "tx type");
+
+        (m, s) = _msg("transaction_batch_claims");
+        string memory b = _json("transaction_batch_claims");
+        ILCPMessages.TransactionClaim[] memory txs = new ILCPMessages.TransactionClaim[](5);
+        uint256[] memory indices = new uint256[](5);
+        bytes32[] memory proofs = new bytes32[](15);
+        for (uint256 i; i < 5; ++i) {
+            string memory item = string.concat(".fields.claims[", vm.toString(i), "]");
+            txs[i] = ILCPMessages.TransactionClaim({
+                blockNumber: uint64(vm.parseJsonUint(b, string.concat(item, ".blockNumber"))),
+                blockHash: vm.parseJsonBytes32(b, string.concat(item, ".blockHash")),
+                txIndex: uint32(vm.parseJsonUint(b, string.concat(item, ".txIndex"))),
+                txHash: vm.parseJsonBytes32(b, string.concat(item, ".txHash")),
+                txType: uint8(vm.parseJsonUint(b, string.concat(item, ".txType")))
+            });
+            indices[i] = vm.parseJsonUint(b, string.concat(item, ".index"));
+            bytes32[] memory proof = vm.parseJsonBytes32Array(b, string.concat(item, ".proof"));
+            for (uint256 j; j < 3; ++j) {
+                proofs[i * 3 + j] = proof[j];
+            }
+        }
+        ILCPMessages.BatchClaims memory batch = client.verifyTransactionBatch(m, s, txs, indices, proofs);
+        assertEq(batch.root, vm.parseJsonBytes32(b, ".fields.root"), "tx batch root");
+    }
+
     function testRustSignedClaimNeedsTheUpdate() public {
         (bytes memory m, bytes memory s) = _msg("update_state_init");
         client.initialize(m, s);

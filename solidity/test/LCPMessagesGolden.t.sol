@@ -39,6 +39,14 @@ contract LCPMessagesHarness {
         return LCPMessages.decodeAccountClaim(m);
     }
 
+    function transactionClaim(bytes calldata m) external pure returns (ILCPMessages.TransactionClaim memory) {
+        return LCPMessages.decodeTransactionClaim(m);
+    }
+
+    function transactionLeaf(ILCPMessages.TransactionClaim calldata c) external pure returns (bytes32) {
+        return MerkleClaims.transactionLeaf(c);
+    }
+
     function batchClaims(bytes calldata m) external pure returns (ILCPMessages.BatchClaims memory) {
         return LCPMessages.decodeBatchClaims(m);
     }
@@ -201,6 +209,52 @@ contract LCPMessagesGoldenTest is Test {
         }
         // The whole batch folds to the same root without proofs.
         h.verifyAll(b.root, b.leafCount, leaves);
+    }
+
+    function testGoldenTransactionClaim() public view {
+        Golden memory g = _load("transaction_claim");
+        assertEq(uint8(g.messageType), 6, "type 6");
+        _verify(g);
+        _everyByteMatters(g);
+        ILCPMessages.TransactionClaim memory c = h.transactionClaim(g.message);
+        assertEq(c.blockNumber, vm.parseJsonUint(g.json, ".fields.blockNumber"), "block");
+        assertEq(c.blockHash, vm.parseJsonBytes32(g.json, ".fields.blockHash"), "hash");
+        assertEq(c.txIndex, vm.parseJsonUint(g.json, ".fields.txIndex"), "index");
+        assertEq(c.txHash, vm.parseJsonBytes32(g.json, ".fields.txHash"), "tx hash");
+        assertEq(c.txType, vm.parseJsonUint(g.json, ".fields.txType"), "tx type");
+    }
+
+    function testGoldenTransactionBatchClaims() public view {
+        Golden memory g = _load("transaction_batch_claims");
+        _verify(g);
+        _everyByteMatters(g);
+        ILCPMessages.BatchClaims memory b = h.batchClaims(g.message);
+        assertEq(b.root, vm.parseJsonBytes32(g.json, ".fields.root"), "root");
+        assertEq(b.leafCount, 5, "leaf count");
+        bytes32[] memory leaves = new bytes32[](b.leafCount);
+        for (uint256 i; i < b.leafCount; ++i) {
+            string memory item = string.concat(".fields.claims[", vm.toString(i), "]");
+            ILCPMessages.TransactionClaim memory c = _goldenTransaction(g.json, item);
+            bytes32 leaf = h.transactionLeaf(c);
+            assertEq(leaf, vm.parseJsonBytes32(g.json, string.concat(item, ".leaf")), "leaf hash");
+            leaves[i] = leaf;
+            bytes32[] memory proof = vm.parseJsonBytes32Array(g.json, string.concat(item, ".proof"));
+            assertEq(proof.length, 3, "depth 3");
+            h.verifyProof(b.root, b.leafCount, vm.parseJsonUint(g.json, string.concat(item, ".index")), leaf, proof);
+        }
+        h.verifyAll(b.root, b.leafCount, leaves);
+    }
+
+    function _goldenTransaction(string memory json, string memory item)
+        internal
+        pure
+        returns (ILCPMessages.TransactionClaim memory c)
+    {
+        c.blockNumber = uint64(vm.parseJsonUint(json, string.concat(item, ".blockNumber")));
+        c.blockHash = vm.parseJsonBytes32(json, string.concat(item, ".blockHash"));
+        c.txIndex = uint32(vm.parseJsonUint(json, string.concat(item, ".txIndex")));
+        c.txHash = vm.parseJsonBytes32(json, string.concat(item, ".txHash"));
+        c.txType = uint8(vm.parseJsonUint(json, string.concat(item, ".txType")));
     }
 
     /// Trees of 1..257 leaves: the Rust roots equal the whole-batch fold, and the Rust proof of the last

@@ -27,7 +27,7 @@ use anyhow::{Context, anyhow};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -78,6 +78,8 @@ pub struct Faults {
     pub status: Option<u16>,
     /// Answer only the first this-many requests with [`Faults::status`] (then recover).
     pub status_times: Option<u64>,
+    /// Add `Retry-After: <seconds>` to [`Faults::status`] answers.
+    pub retry_after: Option<u64>,
     /// Serve another network: chain id 11155111 over JSON-RPC, Sepolia's genesis validators root
     /// at `/eth/v1/beacon/genesis`, Sepolia fork digests in SSZ updates.
     pub other_network: bool,
@@ -414,7 +416,13 @@ async fn handle(state: &State, request: Request<Incoming>) -> Answer {
         && faults.status_times.is_none_or(|times| served <= times)
     {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return error_answer(status, "injected fault");
+        let mut response = error_answer(status, "injected fault");
+        if let Some(seconds) = faults.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+        return response;
     }
     let data = state
         .data

@@ -635,6 +635,7 @@ fn the_devnet_refuses_execution_blocks_that_do_not_fit() {
             finalized: a.hash()
         })
     );
+    assert!(electra.blocks().is_empty());
     // A Prague block in a Deneb devnet (Cancun blocks have no requests hash).
     let mut deneb = Devnet::new(SEED, Fork::Deneb).unwrap();
     assert_eq!(
@@ -667,6 +668,9 @@ fn solidity_dir() -> PathBuf {
 
 /// `ExampleLocker`'s creation bytecode, compiling it with the pinned forge if needed.
 fn locker_bytecode() -> String {
+    // The anvil tests run in parallel: one forge build at a time into `solidity/out`.
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = BUILD.lock().unwrap();
     let artifact = solidity_dir().join("out/ExampleLocker.sol/ExampleLocker.json");
     if !artifact.is_file() {
         let status = std::process::Command::new(anvil::forge_binary())
@@ -847,6 +851,7 @@ fn a_round_more_than_one_period_after_the_last_is_refused() {
     }
     let f = chain.next_block(&[]).unwrap().execution_block().unwrap();
     let a = chain.next_block(&[]).unwrap().execution_block().unwrap();
+    let before = devnet.blocks().to_vec();
     assert_eq!(
         devnet.finalize(&f, &a),
         Err(DevnetError::PeriodGap {
@@ -855,6 +860,8 @@ fn a_round_more_than_one_period_after_the_last_is_refused() {
             last_period: 0
         })
     );
+    // A refused round changes nothing.
+    assert_eq!(devnet.blocks(), &before[..]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -925,4 +932,84 @@ fn cli_light_client_verify_reaches_the_devnet_finalized_block() {
             ..
         }
     ));
+}
+
+#[test]
+fn ssz_and_json_forms_of_a_round_give_the_same_state() {
+    use lcp_enclave::light_client::containers::{
+        HeaderDeneb, WireBootstrap, WireFinalityUpdate, WireHeader,
+    };
+    use ssz::Encode;
+    use ssz_types::FixedVector;
+    use ssz_types::typenum::{U6, U7};
+
+    let mut devnet = Devnet::new(SEED, Fork::Electra).unwrap();
+    let rounds: Vec<DevnetRound> = synthetic_rounds(&mut devnet, 3)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    let spec = devnet.spec().clone();
+    let ssz = |bytes: Vec<u8>| LcObject::Ssz {
+        fork: "electra".to_owned(),
+        bytes: Bytes::from(bytes),
+    };
+    let bootstrap =
+        bootstrap_from_json::<Minimal>(&spec, rounds[0].bootstrap.as_ref().unwrap()).unwrap();
+    let wire_bootstrap = WireBootstrap::<Minimal, HeaderDeneb, U6> {
+        header: HeaderDeneb::from_unified(&bootstrap.header).unwrap(),
+        current_sync_committee: bootstrap.current_sync_committee.clone(),
+        current_sync_committee_branch: FixedVector::new(
+            bootstrap.current_sync_committee_branch.clone(),
+        )
+        .unwrap(),
+    };
+    let finality_ssz = |round: &DevnetRound| {
+        let u = finality_update_from_json::<Minimal>(&spec, &round.finality_update).unwrap();
+        WireFinalityUpdate::<Minimal, HeaderDeneb, U7> {
+            attested_header: HeaderDeneb::from_unified(&u.attested_header).unwrap(),
+            finalized_header: HeaderDeneb::from_unified(&u.finalized_header).unwrap(),
+            finality_branch: FixedVector::new(u.finality_branch.clone()).unwrap(),
+            sync_aggregate: u.sync_aggregate.clone(),
+            signature_slot: u.signature_slot,
+        }
+        .as_ssz_bytes()
+    };
+
+    let enclave = start_enclave(&devnet);
+    let mut json_state = init(&enclave, &rounds[0]);
+    let mut ssz_state = updated(
+        enclave
+            .handle(Request::InitClient {
+                network_config_hash: enclave.network_config_hash(),
+                trusted_block_root: rounds[0].trusted_root,
+                bootstrap: ssz(wire_bootstrap.as_ssz_bytes()),
+            })
+            .unwrap(),
+    );
+    assert_eq!(ssz_state.state_id, json_state.state_id);
+    for round in &rounds {
+        json_state = updated(enclave.handle(update_request(&json_state, round)).unwrap());
+        let updates = round
+            .updates
+            .iter()
+            .map(|u| {
+                ssz(update_from_json::<Minimal>(&spec, u)
+                    .unwrap()
+                    .to_ssz()
+                    .unwrap())
+            })
+            .collect();
+        ssz_state = updated(
+            enclave
+                .handle(Request::UpdateClient {
+                    state_id: ssz_state.state_id,
+                    client_state: ssz_state.state.clone(),
+                    updates,
+                    finality_update: Some(ssz(finality_ssz(round))),
+                })
+                .unwrap(),
+        );
+        assert_eq!(ssz_state.state_id, json_state.state_id);
+        assert_eq!(ssz_state.state, json_state.state);
+    }
 }

@@ -304,6 +304,9 @@ async fn relayer_end_to_end_on_anvil_with_the_enclave_binary() {
         chain_client().await,
         options(Some(cache.clone())),
     );
+    // The key registered after the enclave restart is live: no registration, no gas.
+    assert_eq!(restarted.ensure_key().await.unwrap(), None);
+    assert_eq!(restarted.registered_key(), Some(second_key));
     assert_eq!(restarted.resume().await.unwrap(), Resumed::Cache);
     assert_eq!(restarted.state().unwrap().state_id, synced);
 

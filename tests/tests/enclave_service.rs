@@ -59,7 +59,10 @@ struct Server {
 }
 
 fn start(spec: ChainSpec) -> Server {
-    let nsm = SimulatedNsm::random(Clock::System).unwrap();
+    serve_nsm(spec, SimulatedNsm::random(Clock::System).unwrap())
+}
+
+fn serve_nsm(spec: ChainSpec, nsm: SimulatedNsm) -> Server {
     let root_der = nsm.root_der().to_vec();
     let pcrs = nsm.pcrs().to_vec();
     let enclave = Enclave::start(
@@ -346,6 +349,41 @@ fn info_attestation_verifies_and_binds_the_key() {
 }
 
 #[test]
+fn a_restarted_seeded_enclave_keeps_its_anchor_and_measurement_with_a_new_key() {
+    use lcp_enclave::nsm::simulated::{PinnedIdentity, Seed};
+    let seed = Seed([0x5d; 32]);
+    // What the deployer pins before any enclave runs.
+    let identity = PinnedIdentity::of(&seed).unwrap();
+    let run = || {
+        let server = serve_nsm(
+            ChainSpec::mainnet(),
+            SimulatedNsm::restartable(seed, Clock::System).unwrap(),
+        );
+        assert_eq!(server.root_der, identity.root_der);
+        assert_eq!(server.pcrs, identity.pcrs);
+        let mut conn = Conn::open(&server);
+        // `attested_key` verifies the document under the server's root and PCR0-2: here the
+        // pinned identity's.
+        let key = attested_key(&server, &mut conn);
+        let Response::Info { attestation, .. } = conn.call(&Request::Info { nonce: None }).unwrap()
+        else {
+            panic!("expected Info")
+        };
+        let sign1 = attestation_verifier::nitro::cose::parse(&attestation).unwrap();
+        let document = attestation_verifier::nitro::document::parse(&sign1.payload).unwrap();
+        let cabundle: Vec<Vec<u8>> = document.cabundle.iter().map(|c| c.to_vec()).collect();
+        (key, cabundle, document.certificate.to_vec())
+    };
+    let (key_1, bundle_1, leaf_1) = run();
+    let (key_2, bundle_2, leaf_2) = run();
+    assert_eq!(bundle_1.len(), 4);
+    assert_eq!(bundle_1, bundle_2, "byte-identical CA certificates");
+    assert_eq!(bundle_1[0], identity.root_der);
+    assert_ne!(key_1, key_2, "a new enclave key per start");
+    assert_ne!(leaf_1, leaf_2, "a new leaf per start");
+}
+
+#[test]
 fn init_and_update_through_six_periods_are_signed_and_accepted_by_the_reference_client() {
     let synced = synced();
     let mut client = reference_client(synced.key);
@@ -437,7 +475,6 @@ fn real_transactions_of_the_finalized_block_are_signed_one_by_one_and_in_a_batch
     };
     assert_eq!(messages.len(), indices.len());
     for (signed, &index) in messages.iter().zip(&indices) {
-        let claim: TransactionClaim = decode_message(DOMAIN, &signed.message).unwrap();
         assert_eq!(
             verify_signatures(
                 signing_digest(&signed.message),
@@ -448,9 +485,22 @@ fn real_transactions_of_the_finalized_block_are_signed_one_by_one_and_in_a_batch
             ),
             Ok(vec![synced.key])
         );
-        assert_eq!(claim.txIndex as u64, index);
-        assert_eq!(claim.txHash, keccak256(&block.transactions[index as usize]));
-        assert_eq!(client.block_hash(claim.blockNumber), Some(claim.blockHash));
+        // The reference `LCPClient.verifyTransaction`: header, signature, threshold, stored block.
+        let claim = client
+            .verify_transaction(&signed.message, &signed.signature, now())
+            .unwrap();
+        let raw = &block.transactions[index as usize];
+        assert_eq!(
+            claim,
+            TransactionClaim {
+                blockNumber: 17_923_026,
+                blockHash: block.block_hash,
+                txIndex: index as u32,
+                txHash: keccak256(raw),
+                // EIP-2718: a first byte below 0x7f is the type, else a legacy RLP list.
+                txType: if raw[0] < 0x7f { raw[0] } else { 0 },
+            }
+        );
     }
 
     let Response::Batch { batch, leaves } = conn
@@ -526,6 +576,91 @@ fn expect_error(result: Result<Response, ErrorBody>, code: &str) -> String {
         }
         Ok(response) => panic!("expected error {code}, got {response:?}"),
     }
+}
+
+#[test]
+fn updates_that_are_all_stale_sign_nothing() {
+    let synced = synced();
+    let mut conn = Conn::open(&synced.server);
+    let all = || UpdateClient {
+        updates: period_updates().into_iter().map(LcObject::Json).collect(),
+        finality_update: Some(LcObject::Json(json(&format!("{CAPELLA}/finality.json")))),
+    };
+    // Replaying the six periods and the finality update on the synced state: the last period's
+    // update (not finalizing anything new) becomes the store's best valid update again, which the
+    // finality update had cleared: one applied, six stale, and a real transition is signed.
+    let request =
+        |state_id: B256, client_state: ClientState, body: UpdateClient| Request::UpdateClient {
+            state_id,
+            client_state,
+            updates: body.updates,
+            finality_update: body.finality_update,
+        };
+    let (state, state_id, update, applied, stale) = client_updated(
+        conn.call(&request(synced.state_id, synced.state.clone(), all()))
+            .unwrap(),
+    );
+    assert_eq!((applied, stale), (1, 6));
+    let body: UpdateState = decode_message(DOMAIN, &update.message).unwrap();
+    assert_eq!(
+        (body.prevStateId, body.postStateId),
+        (synced.state_id, state_id)
+    );
+    assert_ne!(state_id, synced.state_id);
+    let mut client = reference_client(synced.key);
+    let init = client_updated(
+        conn.call(&Request::InitClient {
+            network_config_hash: synced.server.network_config_hash,
+            trusted_block_root: trusted_root(),
+            bootstrap: bootstrap(),
+        })
+        .unwrap(),
+    )
+    .2;
+    for (signed, what) in [
+        (&init, "init"),
+        (&synced.update, "sync"),
+        (&update, "replay"),
+    ] {
+        let result = if what == "init" {
+            client.initialize(&signed.message, &signed.signature, now())
+        } else {
+            client.update_state(&signed.message, &signed.signature, now())
+        };
+        assert_eq!(result, Ok(UpdateOutcome::Applied), "{what}");
+    }
+
+    // The same again on that state: the last period's update re-sets the best valid update the
+    // store already holds, the rest are stale; the state id would not move, so nothing is signed.
+    let message = expect_error(
+        conn.call(&request(state_id, state.clone(), all())),
+        "nothing_to_apply",
+    );
+    assert_eq!(
+        message,
+        "nothing to apply: the state is unchanged after 7 valid update(s), 6 of them stale"
+    );
+    let message = expect_error(
+        conn.call(&request(
+            state_id,
+            state,
+            UpdateClient {
+                updates: vec![],
+                finality_update: all().finality_update,
+            },
+        )),
+        "nothing_to_apply",
+    );
+    assert_eq!(
+        message,
+        "nothing to apply: the state is unchanged after 1 valid update(s), 0 of them stale"
+    );
+}
+
+/// The updates of one `UpdateClient`.
+struct UpdateClient {
+    updates: Vec<LcObject>,
+    finality_update: Option<LcObject>,
 }
 
 #[test]
@@ -674,9 +809,15 @@ fn a_claim_against_a_block_the_state_does_not_hold_is_refused() {
         }),
         "header_not_held",
     );
-    assert!(message.contains(&other_hash.to_string()));
-    // Naming the held block with that proof: the proof does not verify against its state root.
     let block = finalized_block();
+    assert_eq!(
+        message,
+        format!(
+            "block {other_hash} is not the state's finalized execution block {}",
+            block.block_hash
+        )
+    );
+    // Naming the held block with that proof: the proof does not verify against its state root.
     expect_error(
         conn.call(&Request::Verify {
             state_id: synced.state_id,
@@ -707,7 +848,46 @@ fn a_claim_against_a_block_the_state_does_not_hold_is_refused() {
         }),
         "claim",
     );
-    assert!(message.starts_with("claim #0:"), "{message}");
+    assert_eq!(
+        message,
+        format!(
+            "claim #0: block_hash: expected {}, got {}",
+            block.block_hash,
+            sealed.hash()
+        )
+    );
+    // A real transaction of the held block, claimed with the header of another block (7109430's).
+    let message = expect_error(
+        conn.call(&Request::Verify {
+            state_id: synced.state_id,
+            client_state: synced.state.clone(),
+            block_hash: block.block_hash,
+            claims: vec![match transaction_item(&block, 0) {
+                ClaimItem::Transaction {
+                    transaction_index,
+                    transaction,
+                    proof,
+                    ..
+                } => ClaimItem::Transaction {
+                    header_rlp: Bytes::from(sealed.header().encode_rlp().unwrap()),
+                    transaction_index,
+                    transaction,
+                    proof,
+                },
+                other => panic!("a transaction item, got {other:?}"),
+            }],
+            batch: true,
+        }),
+        "claim",
+    );
+    assert_eq!(
+        message,
+        format!(
+            "claim #0: block_hash: expected {}, got {}",
+            block.block_hash,
+            sealed.hash()
+        )
+    );
 }
 
 #[test]

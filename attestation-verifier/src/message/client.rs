@@ -107,20 +107,25 @@ impl Client {
         Ok(update)
     }
 
-    fn apply(&mut self, update: &UpdateState) -> UpdateOutcome {
-        match self.block_hashes.get(&update.blockNumber) {
-            Some(stored) if *stored != update.blockHash => {
-                self.frozen = true;
-                return UpdateOutcome::Frozen;
-            }
-            Some(_) => {}
-            None => {
-                self.block_hashes
-                    .insert(update.blockNumber, update.blockHash);
-            }
+    /// `LCPClient._apply`: a conflicting hash freezes first; an update that moves nothing is
+    /// refused ([`Error::NoStateChange`]).
+    fn apply(&mut self, update: &UpdateState) -> Result<UpdateOutcome, Error> {
+        let stored = self.block_hashes.get(&update.blockNumber).copied();
+        if stored.is_some_and(|stored| stored != update.blockHash) {
+            self.frozen = true;
+            return Ok(UpdateOutcome::Frozen);
+        }
+        if update.postStateId == update.prevStateId {
+            return Err(Error::NoStateChange {
+                state_id: update.postStateId,
+            });
+        }
+        if stored.is_none() {
+            self.block_hashes
+                .insert(update.blockNumber, update.blockHash);
         }
         self.state_id = update.postStateId;
-        UpdateOutcome::Applied
+        Ok(UpdateOutcome::Applied)
     }
 
     /// `LCPClient.initialize`.
@@ -143,7 +148,7 @@ impl Client {
         }
         let update = self.verified_update(message, signatures, now)?;
         check_continuity(B256::ZERO, self.trusted_root, &update)?;
-        Ok(self.apply(&update))
+        self.apply(&update)
     }
 
     /// `LCPClient.updateState`.
@@ -164,7 +169,7 @@ impl Client {
         }
         let update = self.verified_update(message, signatures, now)?;
         check_continuity(self.state_id, self.trusted_root, &update)?;
-        Ok(self.apply(&update))
+        self.apply(&update)
     }
 
     /// `LCPClient.submitMisbehaviour`: freezes on two threshold-signed updates for the same slot with
@@ -534,6 +539,28 @@ mod tests {
         assert_eq!(
             c.verify_transaction(&tm, &ts, NOW),
             Err(Error::ClientFrozen)
+        );
+    }
+
+    #[test]
+    fn an_update_that_moves_nothing_is_refused_unless_it_conflicts() {
+        let mut c = client();
+        let (m, s) = signed(&update(B256::ZERO, 1, 10, 100, 0xa1));
+        assert_eq!(c.initialize(&m, &s, NOW), Ok(UpdateOutcome::Applied));
+        let (same, ss) = signed(&update(B256::repeat_byte(1), 1, 10, 100, 0xa1));
+        assert_eq!(
+            c.update_state(&same, &ss, NOW),
+            Err(Error::NoStateChange {
+                state_id: B256::repeat_byte(1)
+            })
+        );
+        assert_eq!(c.state_id(), B256::repeat_byte(1));
+        assert!(!c.is_frozen());
+        // The conflict test comes first: a no-op naming another hash for block 100 still freezes.
+        let (conflict, sc) = signed(&update(B256::repeat_byte(1), 1, 10, 100, 0xa9));
+        assert_eq!(
+            c.update_state(&conflict, &sc, NOW),
+            Ok(UpdateOutcome::Frozen)
         );
     }
 

@@ -170,6 +170,13 @@ pub enum Error {
     /// `postStateId` is zero, the value that marks "uninitialised".
     #[error("postStateId is zero")]
     ZeroPostState,
+    /// An update whose `postStateId` equals its `prevStateId`: it moves nothing (the enclave
+    /// refuses to sign one; `LCPClient` reverts `NoStateChange`).
+    #[error("update does not change state {state_id}")]
+    NoStateChange {
+        /// The unchanged state id.
+        state_id: B256,
+    },
     /// `blockHash` of an update is zero, the value that marks "no block stored".
     #[error("update for block {block_number} has a zero block hash")]
     ZeroBlockHash {

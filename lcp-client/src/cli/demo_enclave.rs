@@ -21,8 +21,6 @@ use lcp_enclave::service::protocol::{
     ClaimItem, ClientState, LcObject, Request, Response, SignedMessage,
 };
 use lcp_enclave::service::{Enclave, EnclaveConfig, OsRandom};
-use lcp_enclave::spv::payload::payload_of_beacon_block;
-use lcp_enclave::spv::transaction::transactions_trie;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -340,29 +338,14 @@ pub(crate) fn light_client(
     ))
 }
 
-/// The `Transaction` claim item of transaction `index` of the finalized beacon block, built from
-/// the block's execution payload (header recomputed, transactions trie rebuilt for the proof).
+/// The `Transaction` claim item of transaction `index` of the finalized beacon block (header
+/// rebuilt from the execution payload and hash-checked, transactions trie rebuilt for the proof:
+/// [`crate::claims::transaction_item_from_beacon_block`]) and the block hash.
 pub(crate) fn transaction_item(index: u64) -> anyhow::Result<(ClaimItem, B256)> {
     let block = capella(&format!("beacon_blocks/{FINALIZED_SLOT}.json"))?;
-    let (payload, _) = payload_of_beacon_block(&block)?;
-    // Capella: the header has no parent beacon root and no requests hash.
-    let sealed = payload.verify_block_hash(None, None)?;
-    let trie = transactions_trie(&payload.transactions, Some(index))?;
-    let transaction = usize::try_from(index)
-        .ok()
-        .and_then(|i| payload.transactions.get(i))
-        .context("transaction index out of range")?
-        .clone();
-    let proof = trie.into_proof().context("no proof retained")?;
-    Ok((
-        ClaimItem::Transaction {
-            header_rlp: Bytes::from(sealed.header().encode_rlp()?),
-            transaction_index: index,
-            transaction,
-            proof,
-        },
-        sealed.hash(),
-    ))
+    let (sealed, _) = crate::claims::beacon_block_execution(&block)?;
+    let item = crate::claims::transaction_item_from_beacon_block(&block, index)?;
+    Ok((item, sealed.hash()))
 }
 
 /// Verify: the enclave proves transaction [`DEMO_TX_INDEX`] of the finalized block and signs a

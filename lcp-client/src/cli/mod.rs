@@ -2,6 +2,7 @@
 //! failed verification, 2 usage error (clap's own exit code for bad arguments).
 
 pub mod attestation;
+pub mod chain;
 pub mod demo;
 mod demo_chain;
 mod demo_enclave;
@@ -39,6 +40,9 @@ pub enum Command {
     /// (simulated NSM) that syncs the real light client and signs a real transaction claim, checked by
     /// the reference verifier, then (when anvil is found) the same messages verified on chain.
     Demo(demo::DemoArgs),
+    /// Destination chain: deploy the contracts, register an enclave key, read LCPClient's state.
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
     /// SPV checks of execution-layer RPC responses (proofs, receipts, headers).
     #[command(subcommand)]
     Spv(spv::SpvCommand),
@@ -62,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::VerifyAttestation(args) => attestation::run(&args),
         Command::AttestationProofs(args) => proofs::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Chain(command) => chain::run(command),
         Command::Spv(command) => spv::run(command),
         Command::Enclave(command) => enclave::run(command),
         Command::Relay(args) => relay::run(&args),

@@ -119,7 +119,7 @@ impl Default for PollingSection {
         PollingSection {
             interval: Duration::from_secs(12),
             error_backoff: Duration::from_secs(1),
-            renew_before: Duration::from_secs(24 * 3600),
+            renew_before: Duration::from_secs(3600),
             watch_misbehaviour: true,
             rejection_attempts: 3,
         }

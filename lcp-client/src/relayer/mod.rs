@@ -64,14 +64,15 @@ pub struct RelayerOptions {
 }
 
 impl RelayerOptions {
-    /// Defaults for `trusted_root` on mainnet: no cache, renew a day before expiry, three
+    /// Defaults for `trusted_root` on mainnet: no cache, renew an hour before expiry (keys live
+    /// one day to 30 days, `LCPClient.keyTtl`; a registration costs ~16M gas), three
     /// endpoints tried, progress bar on.
     pub fn new(trusted_root: B256) -> Self {
         RelayerOptions {
             trusted_root,
             period_length: PeriodLength::MAINNET,
             cache_path: None,
-            renew_before_secs: 24 * 60 * 60,
+            renew_before_secs: 60 * 60,
             rejection_attempts: 3,
             progress: true,
         }

@@ -76,13 +76,8 @@ struct Args {
     client_address: Option<Address>,
 }
 
-fn parse_seed(text: &str) -> anyhow::Result<Seed> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    let bytes: [u8; 32] = hex::decode(digits)
-        .context("the seed is not hex")?
-        .try_into()
-        .map_err(|bytes: Vec<u8>| anyhow!("the seed is {} bytes, expected 32", bytes.len()))?;
-    Ok(Seed(bytes))
+fn parse_seed(text: &str) -> Result<Seed, lcp_enclave::nsm::simulated::SimError> {
+    Seed::from_hex(text)
 }
 
 /// The JSON `--print-sim-identity` prints: `root_der`, `root_sha256` (the anchor to pin),

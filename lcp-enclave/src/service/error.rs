@@ -80,6 +80,19 @@ pub enum ServiceError {
         /// Which list.
         what: &'static str,
     },
+    /// The updates of an `UpdateClient` were valid but left the store exactly as it was (stale,
+    /// or re-supplying what the store already holds): there is no transition to sign
+    /// (`LCPClient` refuses `postStateId == prevStateId` with `NoStateChange`). Not a failure of
+    /// the data; the host simply has nothing to submit.
+    #[error(
+        "nothing to apply: the state is unchanged after {updates} valid update(s), {stale} of them stale"
+    )]
+    NothingToApply {
+        /// Updates processed (finality update included).
+        updates: u32,
+        /// Of those, the ones the sync protocol reported stale.
+        stale: u32,
+    },
     /// The state's finalized header carries no execution payload header (pre-Capella, or Gloas
     /// which carries the block hash only): nothing to sign about execution.
     #[error("the state's finalized header ({fork} store) carries no execution payload header")]
@@ -149,6 +162,7 @@ impl ServiceError {
             ServiceError::FinalityUpdate(_) => "finality_update",
             ServiceError::TooMany { .. } => "too_many",
             ServiceError::Empty { .. } => "empty",
+            ServiceError::NothingToApply { .. } => "nothing_to_apply",
             ServiceError::NoExecutionHeader { .. } => "no_execution_header",
             ServiceError::HeaderNotHeld { .. } => "header_not_held",
             ServiceError::Claim { .. } => "claim",

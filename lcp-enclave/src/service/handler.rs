@@ -38,6 +38,8 @@ use attestation_verifier::message::merkle;
 use attestation_verifier::message::{BatchClaims, UpdateState};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 /// The slot the enclave validates updates at: it has no clock (see the module doc).
@@ -71,7 +73,13 @@ pub struct Enclave {
     /// claim request, and relayers send the same state many times. The id is a pure function of
     /// the bytes (and the fixed network config), so a hit returns exactly what recomputing would;
     /// the bytes are still decoded on every request. Bounded; cleared when full.
-    state_ids: Mutex<HashMap<Bytes, B256>>,
+    ///
+    /// Keyed by a keyed SipHash of the bytes computed OUTSIDE the lock (hashing ~50 KB of store
+    /// under the mutex serialised every handler thread); an entry counts only if its bytes are
+    /// equal to the request's, so a hash collision is a miss, never a wrong id.
+    state_ids: Mutex<HashMap<u64, (Bytes, B256)>>,
+    /// The memo's hash key, random per process.
+    state_id_hasher: RandomState,
 }
 
 impl core::fmt::Debug for Enclave {
@@ -98,6 +106,7 @@ impl Enclave {
             config,
             network_config_hash,
             state_ids: Mutex::new(HashMap::new()),
+            state_id_hasher: RandomState::new(),
         })
     }
 
@@ -199,20 +208,22 @@ impl Enclave {
             .ok_or(ServiceError::UnknownStoreFork { index })?;
         let store = LightClientStore::<P>::from_ssz(fork, &state.store)
             .map_err(ServiceError::ClientState)?;
+        let memo_key = self.state_id_hasher.hash_one(&state.store);
         let remembered = self
             .state_ids
             .lock()
             .ok()
-            .and_then(|memo| memo.get(&state.store).copied());
+            .and_then(|memo| memo.get(&memo_key).cloned());
         let computed = match remembered {
-            Some(id) => id,
-            None => {
+            // `Bytes` clones share the buffer: the comparison runs outside the lock.
+            Some((bytes, id)) if bytes == state.store => id,
+            Some(_) | None => {
                 let id = self.state_id(&store)?;
                 if let Ok(mut memo) = self.state_ids.lock() {
                     if memo.len() >= STATE_ID_CACHE_ENTRIES {
                         memo.clear();
                     }
-                    memo.insert(state.store.clone(), id);
+                    memo.insert(memo_key, (state.store.clone(), id));
                 }
                 id
             }
@@ -394,6 +405,16 @@ impl Enclave {
             )
             .map_err(ServiceError::FinalityUpdate)?;
             count(outcome);
+        }
+        // The state id covers every store field, so an unchanged id means nothing changed (all
+        // stale, or an "applied" update that re-set a best valid update the store already held).
+        // Signing `UpdateState{prev == post}` would hand the host a no-op the contract refuses
+        // (`NoStateChange`) and that could be replayed forever.
+        if self.state_id(&store)? == named {
+            return Err(ServiceError::NothingToApply {
+                updates: applied.saturating_add(stale),
+                stale,
+            });
         }
         let (state_id, update) = self.update_state(named, &store)?;
         Ok(Response::ClientUpdated {
@@ -586,6 +607,9 @@ fn prove(
             proof,
         } => {
             let header = SealedExecutionHeader::decode_rlp(header_rlp).map_err(spv)?;
+            // The anchor first: a header that is not the state's finalized block is refused as
+            // such, whatever the proof (cheaper, and the error names the block, not a trie node).
+            header.check_against(facts).map_err(spv)?;
             let proven = verify_transaction_proof(
                 header.header().transactions_root,
                 *transaction_index,

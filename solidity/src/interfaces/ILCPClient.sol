@@ -63,6 +63,15 @@ interface ILCPClient {
         bytes32[] calldata proofs
     ) external view returns (ILCPMessages.BatchClaims memory batch);
 
+    /// @notice As `verifyStorageBatch`, for transaction claims (type 6 leaves).
+    function verifyTransactionBatch(
+        bytes calldata message,
+        bytes calldata signatures,
+        ILCPMessages.TransactionClaim[] calldata claims,
+        uint256[] calldata indices,
+        bytes32[] calldata proofs
+    ) external view returns (ILCPMessages.BatchClaims memory batch);
+
     /// @notice Every storage claim of a signed `BatchClaims`, in leaf order (`claims.length == leafCount`):
     ///         no proofs needed, the client rebuilds the root. The cheapest way to consume a whole batch,
     ///         in calldata above all (proof nodes are incompressible, 40 gas a byte at the EIP-7623 floor).

@@ -49,6 +49,16 @@ library MerkleClaims {
         h = staticLeaf(ILCPMessages.MessageType.AccountClaim, offset, 8 * 32);
     }
 
+    /// @notice Leaf of a transaction claim (static, five words: blockNumber, blockHash, txIndex, txHash,
+    ///         txType).
+    function transactionLeaf(ILCPMessages.TransactionClaim calldata claim) internal pure returns (bytes32 h) {
+        uint256 offset;
+        assembly ("memory-safe") {
+            offset := claim
+        }
+        h = staticLeaf(ILCPMessages.MessageType.TransactionClaim, offset, 5 * 32);
+    }
+
     function claimOffset(ILCPMessages.StorageClaim calldata claim) private pure returns (uint256 offset) {
         assembly ("memory-safe") {
             offset := claim

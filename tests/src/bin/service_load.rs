@@ -82,9 +82,9 @@ fn store_at_block(block: &Value) -> LightClientStore<Mainnet> {
     }
 }
 
-fn start(spec: ChainSpec) -> (SocketAddr, B256) {
+fn enclave(spec: ChainSpec) -> Enclave {
     let nsm = SimulatedNsm::random(Clock::System).unwrap();
-    let enclave = Enclave::start(
+    Enclave::start(
         Box::new(OsRandom(nsm)),
         EnclaveConfig {
             spec,
@@ -96,7 +96,11 @@ fn start(spec: ChainSpec) -> (SocketAddr, B256) {
             },
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn start(spec: ChainSpec) -> (SocketAddr, B256) {
+    let enclave = enclave(spec);
     let network = enclave.network_config_hash();
     // `LCP_BENCH_HANDLER_THREADS` (default 1): handler threads, to see how the service scales.
     let handlers: usize = std::env::var("LCP_BENCH_HANDLER_THREADS")
@@ -203,6 +207,51 @@ fn main() {
         assert_eq!(state_id(network, &decoded).unwrap(), id);
     }
     let state = t.elapsed() / rounds;
+    // The whole handler in process (state-id memo warm after the first round), and its
+    // response's JSON encoding: what one request costs the enclave besides framing and TCP.
+    let local = enclave(ChainSpec::mainnet());
+    let parsed: Request = serde_json::from_slice(&single).unwrap();
+    let _ = local.handle(parsed.clone()).unwrap();
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let _ = local.handle(parsed.clone()).unwrap();
+    }
+    let handle = t.elapsed() / rounds;
+    let answer = local.handle(parsed).unwrap();
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let _ = serde_json::to_vec(&answer).unwrap();
+    }
+    let encode = t.elapsed() / rounds;
+    let key = lcp_enclave::enclave_key::EnclaveKey::generate(&OsRandom(
+        SimulatedNsm::random(Clock::System).unwrap(),
+    ))
+    .unwrap();
+    let t = Instant::now();
+    for round in 0..rounds {
+        let _ = key.sign_digest(&alloy_primitives::keccak256(round.to_be_bytes()));
+    }
+    let sign = t.elapsed() / rounds;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let _ = LightClientStore::<Mainnet>::from_ssz(Fork::Capella, &client_state.store).unwrap();
+    }
+    let store_decode = t.elapsed() / rounds;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        use std::hash::BuildHasher;
+        let _ = std::collections::hash_map::RandomState::new().hash_one(&client_state.store);
+    }
+    let memo_hash = t.elapsed() / rounds;
+    println!(
+        "per request, in process: handler (memo warm) {:.3} ms = store decode {:.3} ms + memo key hash {:.3} ms \
+         + one signature {:.3} ms + proofs and the rest; response JSON encode {:.3} ms",
+        handle.as_secs_f64() * 1e3,
+        store_decode.as_secs_f64() * 1e3,
+        memo_hash.as_secs_f64() * 1e3,
+        sign.as_secs_f64() * 1e3,
+        encode.as_secs_f64() * 1e3,
+    );
     let response = {
         let mut stream = TcpStream::connect(addr).unwrap();
         call(&mut stream, &single)

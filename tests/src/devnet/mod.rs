@@ -572,19 +572,10 @@ impl Devnet {
     /// as its post-state's finalized checkpoint.
     fn produce(
         &mut self,
-        block: &ExecutionBlock,
+        execution: ExecutionPayloadHeaderDeneb,
         slot: u64,
         finalized: Checkpoint,
     ) -> Result<DevnetBlock, DevnetError> {
-        if let Some(last) = self.last_number
-            && block.number() <= last
-        {
-            return Err(DevnetError::NotNewer {
-                number: block.number(),
-                last,
-            });
-        }
-        let execution = block.payload_header(self.fork)?;
         let mut body = self.body_template.clone();
         let parent_root = self.blocks.last().map_or(B256::ZERO, DevnetBlock::root);
         let validators = self.validators.public_keys().len();
@@ -640,8 +631,8 @@ impl Devnet {
             state,
             finalized,
         };
+        self.last_number = Some(produced.execution.block_number);
         self.blocks.push(produced.clone());
-        self.last_number = Some(block.number());
         self.next_slot = slot.checked_add(1).ok_or(DevnetError::SlotOverflow)?;
         Ok(produced)
     }
@@ -655,8 +646,26 @@ impl Devnet {
         &mut self,
         block: &ExecutionBlock,
     ) -> Result<DevnetBlock, DevnetError> {
+        let execution = self.check_new(block)?;
         let slot = self.next_slot;
-        self.produce(block, slot, self.finalized)
+        self.produce(execution, slot, self.finalized)
+    }
+
+    /// The payload header of `block` if it can go into the next beacon block: after the last
+    /// imported execution block, with this fork's header fields.
+    fn check_new(
+        &self,
+        block: &ExecutionBlock,
+    ) -> Result<ExecutionPayloadHeaderDeneb, DevnetError> {
+        if let Some(last) = self.last_number
+            && block.number() <= last
+        {
+            return Err(DevnetError::NotNewer {
+                number: block.number(),
+                last,
+            });
+        }
+        block.payload_header(self.fork)
     }
 
     /// The slot of the next finalized block: an epoch start at or after the next free slot, moved
@@ -778,6 +787,9 @@ impl Devnet {
                 finalized: finalized.hash(),
             });
         }
+        // Every input check before any state changes: a refused round leaves the devnet as it was.
+        let f_execution = self.check_new(finalized)?;
+        let a_execution = attested.payload_header(self.fork)?;
         let finalized_slot = self.round_slot()?;
         let attested_slot = Minimal::SLOTS_PER_EPOCH
             .checked_mul(FINALITY_DELAY_EPOCHS)
@@ -786,14 +798,14 @@ impl Devnet {
         let signature_slot = attested_slot
             .checked_add(1)
             .ok_or(DevnetError::SlotOverflow)?;
-        let f_block = self.produce(finalized, finalized_slot, self.finalized)?;
+        let f_block = self.produce(f_execution, finalized_slot, self.finalized)?;
         let checkpoint = Checkpoint {
             epoch: finalized_slot
                 .checked_div(Minimal::SLOTS_PER_EPOCH)
                 .unwrap_or(0),
             root: f_block.root(),
         };
-        let a_block = self.produce(attested, attested_slot, checkpoint)?;
+        let a_block = self.produce(a_execution, attested_slot, checkpoint)?;
         self.finalized = checkpoint;
         self.last_round_slot = Some(finalized_slot);
         self.next_slot = signature_slot

@@ -37,6 +37,19 @@ impl Seed {
         Ok(Seed(bytes))
     }
 
+    /// A seed written as 64 hex digits, with or without `0x` (the `--sim-seed` argument).
+    ///
+    /// # Errors
+    /// [`SimError::SeedFormat`] unless exactly 32 bytes of hex.
+    pub fn from_hex(text: &str) -> Result<Seed, SimError> {
+        let digits = text.strip_prefix("0x").unwrap_or(text);
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(digits, &mut bytes).map_err(|_| SimError::SeedFormat {
+            digits: digits.len(),
+        })?;
+        Ok(Seed(bytes))
+    }
+
     /// 48 derived bytes for `(label, counter)`.
     pub fn derive(&self, label: &str, counter: u64) -> [u8; 48] {
         let mut hasher = Sha384::new();
@@ -107,5 +120,20 @@ mod tests {
             seed.p384_key("root").unwrap().to_bytes()
         );
         assert_eq!(hex_lower(&[0x0A, 0xFF]), "0aff");
+    }
+
+    #[test]
+    fn seeds_parse_from_32_bytes_of_hex_only() {
+        let text = "0x".to_owned() + &"ab".repeat(32);
+        assert_eq!(Seed::from_hex(&text), Ok(Seed([0xAB; 32])));
+        assert_eq!(Seed::from_hex(&text[2..]), Ok(Seed([0xAB; 32])));
+        assert_eq!(
+            Seed::from_hex("0x12"),
+            Err(SimError::SeedFormat { digits: 2 })
+        );
+        assert_eq!(
+            Seed::from_hex(&"zz".repeat(32)),
+            Err(SimError::SeedFormat { digits: 64 })
+        );
     }
 }

@@ -48,6 +48,12 @@ pub enum SimError {
         /// The offending unix time.
         unix: i64,
     },
+    /// A seed that is not 32 bytes of hex.
+    #[error("a simulated-NSM seed is 64 hex digits, got {digits} characters that are not")]
+    SeedFormat {
+        /// Characters after any `0x`.
+        digits: usize,
+    },
     /// The OS random source failed.
     #[error("the operating system's random source failed")]
     Random,
