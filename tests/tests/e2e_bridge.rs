@@ -39,6 +39,8 @@ use lcp_client::sources::{BeaconClient, ExecutionClient, SourceOptions};
 use lcp_enclave::light_client::bridge::BridgePolicy;
 use lcp_enclave::light_client::config::{Fork, Minimal};
 use lcp_enclave::nsm::simulated::{PinnedIdentity, Seed};
+use lcp_enclave::service::ServiceError;
+use lcp_enclave::spv::{SpvError, TrieKey, TrieKind};
 use lcp_tests::devnet::anvil::{self, Anvil};
 use lcp_tests::devnet::beacon_api::served_data;
 use lcp_tests::devnet::{Devnet, DevnetRound};
@@ -122,10 +124,12 @@ fn start_enclave(
     (EnclaveProcess(child), EnclaveAddr::Tcp(addr))
 }
 
-/// The refusal code of a relayer error that is an enclave refusal.
-fn refusal(error: &RelayerError) -> Option<&str> {
+/// The code and message of a relayer error that is an enclave refusal.
+fn refusal(error: &RelayerError) -> Option<(&str, String)> {
     match error {
-        RelayerError::Enclave(EnclaveError::Refused { code, .. }) => Some(code),
+        RelayerError::Enclave(EnclaveError::Refused { code, message }) => {
+            Some((code.as_str(), message.clone()))
+        }
         _ => None,
     }
 }
@@ -276,6 +280,17 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         let state = relayer.chain().state().await.unwrap();
         assert_eq!(state.latest_block_hash, first.finalized.block_hash);
 
+        // The source chain moves on (one more finalized block the relayer does not follow), so the
+        // lock lands in the next sync-committee period: the relayer must fetch the period update
+        // (committee hand-over) over HTTP before the finality update.
+        let filler = source
+            .send_transaction(json!({"from": user, "to": user, "value": "0x1"}))
+            .unwrap();
+        let between = source
+            .finalize(&mut devnet, quantity(&filler["blockNumber"]))
+            .unwrap();
+        assert_eq!(PeriodLength::MINIMAL.period(between.signature_slot), 0);
+
         // The user locks 1 ETH on the source for `recipient` on the destination's bridge.
         let recipient = Address::repeat_byte(0xab);
         let amount = ether(1);
@@ -312,7 +327,14 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             )
             .await
             .unwrap_err();
-        assert_eq!(refused.refusal_code(), Some("header_not_held"), "{refused}");
+        let expected = ServiceError::HeaderNotHeld {
+            requested: lock_hash,
+            held: first.finalized.block_hash,
+        };
+        assert_eq!(
+            refusal(&RelayerError::Enclave(refused)),
+            Some((expected.code(), expected.to_string()))
+        );
 
         // The devnet finalizes the lock block; the beacon API now serves both rounds.
         let second: DevnetRound = source.finalize(&mut devnet, number).unwrap();
@@ -321,14 +343,26 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             claims::receipts_root(&receipts).unwrap(),
             second.finalized.receipts_root
         );
-        server.set_data(served_data(&devnet, &[first.clone(), second.clone()]).unwrap());
+        assert_eq!(PeriodLength::MINIMAL.period(second.signature_slot), 1);
+        let rounds = [first.clone(), between, second.clone()];
+        server.set_data(served_data(&devnet, &rounds).unwrap());
 
         // ONE updateState to the finalized lock block.
         let started = Instant::now();
-        let Updated::Advanced { to, submitted, .. } = relayer.update_to_latest().await.unwrap()
+        let Updated::Advanced {
+            to,
+            periods,
+            applied,
+            submitted,
+            ..
+        } = relayer.update_to_latest().await.unwrap()
         else {
             panic!("expected the relayer to follow the devnet's finality");
         };
+        eprintln!("update_to_latest: {periods} period update(s) sent, {applied} applied");
+        // Periods 0 and 1 (the hand-over to period 1's committee), then the finality update, all
+        // in ONE updateState.
+        assert_eq!((periods, applied), (2, 3));
         assert_eq!(submitted.len(), 1);
         eprintln!(
             "updateState: {} gas, {:?} (fetch + enclave + tx)",
@@ -338,14 +372,16 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         assert_eq!((to.block_number, to.block_hash), (number, lock_hash));
         let state = relayer.chain().state().await.unwrap();
         assert_eq!(state.latest_block_hash, lock_hash);
-        assert!(
-            server
-                .requests()
-                .iter()
-                .any(|r| r.starts_with("GET /eth/v1/beacon/light_client/finality_update")),
-            "{:?}",
-            server.requests()
-        );
+        // Everything the light client used came over HTTP from the devnet's beacon API.
+        let requests = server.requests();
+        for path in [
+            "GET /eth/v1/beacon/genesis".to_owned(),
+            format!("GET /eth/v1/beacon/light_client/bootstrap/{}", first.trusted_root),
+            "GET /eth/v1/beacon/light_client/updates?start_period=0&count=2".to_owned(),
+            "GET /eth/v1/beacon/light_client/finality_update".to_owned(),
+        ] {
+            assert!(requests.contains(&path), "{path} not in {requests:?}");
+        }
 
         // NEGATIVE: a receipt whose log data was edited (the locked amount raised to 100 ETH);
         // the rebuilt receipts trie no longer has the finalized root, so nothing is signed.
@@ -359,7 +395,17 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         *data = Value::String(original.replacen(&amount_word, &format!("{:064x}", ether(100)), 1));
         let forged = claims::receipt_log_item(&tampered, tx_index, 0).unwrap();
         let error = relayer.prove(vec![forged], false).await.unwrap_err();
-        assert_eq!(refusal(&error), Some("claim"), "{error}");
+        let expected = ServiceError::Claim {
+            index: 0,
+            source: Box::new(SpvError::ProofHashMismatch {
+                trie: TrieKind::Receipts,
+                key: TrieKey::Index(tx_index),
+                node: 0,
+                expected: second.finalized.receipts_root,
+                got: claims::receipts_root(&tampered).unwrap(),
+            }),
+        };
+        assert_eq!(refusal(&error), Some((expected.code(), expected.to_string())));
 
         // The real proof, signed by the enclave, released by the bridge.
         let Attested::Claims(messages) = relayer.prove(vec![item], false).await.unwrap() else {

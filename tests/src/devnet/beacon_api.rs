@@ -2,8 +2,10 @@
 //! [`crate::fixture_server::FixtureServer::serve`], so a relayer reaches the devnet through the
 //! real `BeaconClient` (HTTP, shape checks, period queries) rather than through a test double.
 //!
-//! Served: `/bootstrap/{first round's trusted root}`, `/updates?start_period=&count=` (every
-//! round's updates, by the period of their attested header), `/finality_update` (the latest
+//! Served: `/bootstrap/{first round's trusted root}`, `/updates?start_period=&count=` (one update
+//! per period, as a beacon node serves its best one: the period's first, which
+//! `is_better_update` prefers among the devnet's equally signed updates — its last tiebreak is
+//! the older attested slot), `/finality_update` (the latest
 //! round's), `/eth/v1/beacon/genesis` (the devnet's genesis validators root and fork version).
 //! Not served: beacon blocks, optimistic updates, JSON-RPC (the execution chain is anvil itself).
 
@@ -32,7 +34,10 @@ pub fn served_data(devnet: &Devnet, rounds: &[DevnetRound]) -> anyhow::Result<Da
             .and_then(Value::as_str)
             .and_then(|slot| slot.parse().ok())
             .ok_or_else(|| anyhow!("update without a decimal attested slot"))?;
-        updates.push((PeriodLength::MINIMAL.period(slot), update.clone()));
+        let period = PeriodLength::MINIMAL.period(slot);
+        if !updates.iter().any(|(known, _)| *known == period) {
+            updates.push((period, update.clone()));
+        }
     }
     Ok(Data {
         spec: devnet.spec().clone(),
