@@ -264,9 +264,22 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             options,
         );
 
+        // The binary runs the devnet network (from --config) for this destination.
+        let info = connection().info(None).await.unwrap();
+        assert_eq!(
+            (info.network_config_hash, info.operator, info.chain_id, info.client_address),
+            (
+                devnet.network_config_hash(&BridgePolicy::two_thirds::<Minimal>()),
+                operator,
+                DEST_CHAIN_ID,
+                deployment.client
+            )
+        );
+
         // Register the enclave key (simulated attestation, pinned root), then initialise.
         let started = Instant::now();
         let registered = relayer.ensure_key().await.unwrap().unwrap();
+        assert_eq!(registered.key, info.enclave_key);
         eprintln!(
             "registerEnclaveKey: {} gas, {:?}",
             registered.submitted.gas_used,
