@@ -45,6 +45,10 @@ use attestation_verifier::message::encode::{Domain, decode_message};
 use lcp_enclave::service::protocol::{ClaimItem, LcObject, SignedMessage};
 use std::path::PathBuf;
 
+/// The enclave's refusal code for an `UpdateClient` that would leave the state unchanged
+/// (`ServiceError::NothingToApply`): nothing is signed, and nothing needs to be.
+pub const NOTHING_TO_APPLY: &str = "nothing_to_apply";
+
 /// How the relayer behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelayerOptions {
@@ -503,6 +507,13 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                     self.reject(&endpoint, &error);
                     return Ok(Err((rebuilt, Some(endpoint))));
                 }
+                // A step that changes nothing (a stale update) is skipped: the enclave signs
+                // nothing for it and the chain cannot hold such a state.
+                Err(error) if error.refusal_code() == Some(NOTHING_TO_APPLY) => {
+                    requests = requests.saturating_add(1);
+                    progress.inc(1);
+                    continue;
+                }
                 Err(error) => return Err(error.into()),
             };
             requests = requests.saturating_add(1);
@@ -591,6 +602,12 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
             }
             match self.apply_and_submit(fetched, finality, from).await {
                 Ok(updated) => return Ok(updated),
+                Err(Failed(RelayerError::Enclave(error)))
+                    if error.refusal_code() == Some(NOTHING_TO_APPLY) =>
+                {
+                    tracing::debug!(%error, "the sources' updates change nothing");
+                    return Ok(Updated::UpToDate(from));
+                }
                 Err(Rejected { endpoint, error }) => {
                     self.reject(&endpoint, &error);
                     if attempts >= self.options.rejection_attempts {
@@ -867,6 +884,8 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                 Err(error) if error.refusal_code() == Some("finality_update") => {
                     self.reject(&f.endpoint, &error);
                 }
+                // This endpoint's finality is the state's own: nothing to compare.
+                Err(error) if error.refusal_code() == Some(NOTHING_TO_APPLY) => {}
                 Err(error) => return Err(error.into()),
             }
         }
