@@ -161,6 +161,14 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         .unwrap()
         .to_owned();
     let locker_bytecode = lcp_client::chain::bindings::ExampleLocker::BYTECODE.clone();
+    // A second `ExampleLocker` the bridge does not trust: its `Locked` logs are true but foreign.
+    let rogue: Address = source
+        .send_transaction(json!({"from": user, "data": locker_bytecode.to_string()}))
+        .unwrap()["contractAddress"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let created = source
         .send_transaction(json!({"from": user, "data": locker_bytecode.to_string()}))
         .unwrap();
@@ -458,6 +466,78 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             .await
             .unwrap_err();
         assert_eq!(again.revert_name(), Some("AlreadyReleased"), "{again}");
+        assert_eq!(relayer.chain().balance(recipient).await.unwrap(), after);
+
+        // True logs the bridge must not pay, in one source block: a lock on the rogue locker, and
+        // a lock on the real locker naming another destination chain (the source's own id).
+        source.rpc("evm_setAutomine", json!([false])).unwrap();
+        let mut hashes = Vec::new();
+        for (to, destination) in [(rogue, DEST_CHAIN_ID), (locker, SOURCE_CHAIN_ID)] {
+            let call = lockCall {
+                recipient,
+                destinationChainId: U256::from(destination),
+                destinationBridge: bridge,
+            };
+            let tx = json!({
+                "from": user,
+                "to": to,
+                "value": format!("{amount:#x}"),
+                "data": format!("0x{}", hex::encode(call.abi_encode())),
+            });
+            hashes.push(source.rpc("eth_sendTransaction", json!([tx])).unwrap());
+        }
+        source.rpc("evm_mine", json!([])).unwrap();
+        source.rpc("evm_setAutomine", json!([true])).unwrap();
+        let mut foreign = Vec::new();
+        for hash in &hashes {
+            let receipt = source
+                .rpc("eth_getTransactionReceipt", json!([hash]))
+                .unwrap();
+            assert_eq!(receipt["status"], "0x1", "{receipt}");
+            foreign.push((
+                quantity(&receipt["blockNumber"]),
+                quantity(&receipt["transactionIndex"]),
+            ));
+        }
+        let block = foreign[0].0;
+        assert_eq!(foreign, vec![(block, 0), (block, 1)]);
+        let third = source.finalize(&mut devnet, block).unwrap();
+        let rounds = [first.clone(), rounds[1].clone(), second.clone(), third.clone()];
+        server.set_data(served_data(&devnet, &rounds).unwrap());
+        let Updated::Advanced { to, submitted, .. } = relayer.update_to_latest().await.unwrap()
+        else {
+            panic!("expected the relayer to follow the devnet's finality");
+        };
+        assert_eq!(submitted.len(), 1);
+        assert_eq!((to.block_number, to.block_hash), (block, third.finalized.block_hash));
+        let receipts = execution.block_receipts(block).await.unwrap().value;
+        let items = vec![
+            claims::receipt_log_item(&receipts, 0, 0).unwrap(),
+            claims::receipt_log_item(&receipts, 1, 0).unwrap(),
+        ];
+        let Attested::Claims(messages) = relayer.prove(items, false).await.unwrap() else {
+            panic!("two single claims were requested");
+        };
+        assert_eq!(messages.len(), 2);
+        // LCPClient accepts both proofs: refusing them is the bridge's policy.
+        let proven = relayer.chain().verify_receipt_log(&messages[0]).await.unwrap();
+        assert_eq!((proven.emitter, proven.txIndex), (rogue, 0));
+        let wrong_emitter = relayer
+            .chain()
+            .bridge_release(bridge, &messages[0])
+            .await
+            .unwrap_err();
+        assert_eq!(wrong_emitter.revert_name(), Some("WrongEmitter"), "{wrong_emitter}");
+        let wrong_destination = relayer
+            .chain()
+            .bridge_release(bridge, &messages[1])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            wrong_destination.revert_name(),
+            Some("WrongDestination"),
+            "{wrong_destination}"
+        );
         assert_eq!(relayer.chain().balance(recipient).await.unwrap(), after);
     });
     let _ = std::fs::remove_dir_all(&scratch);
