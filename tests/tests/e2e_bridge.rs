@@ -16,8 +16,10 @@
 //!
 //! The relayer library registers the key, initialises, follows finality with ONE `updateState`,
 //! has the enclave prove the `Locked` log, and `ExampleBridge.release` pays exactly the locked
-//! amount, once. Refused: a receipt whose log data was edited, and a claim on a block the light
-//! client has not finalized. Devnet data, not mainnet evidence (NOTES-devnet.md).
+//! amount, once. Refused by the enclave: a receipt whose log data was edited, and a claim on a
+//! block the light client has not finalized. Proven, accepted by `LCPClient`, and refused by the
+//! bridge's policy: a `Locked` log of another locker (`WrongEmitter`) and one naming another
+//! destination chain (`WrongDestination`). Devnet data, not mainnet evidence (NOTES-devnet.md).
 //!
 //! Skipped with a message when anvil or the `lcp-enclave` binary is missing, except under `CI`.
 
