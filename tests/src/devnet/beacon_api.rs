@@ -56,3 +56,51 @@ pub fn served_data(devnet: &Devnet, rounds: &[DevnetRound]) -> anyhow::Result<Da
         proofs: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devnet::synthetic::SyntheticChain;
+    use lcp_enclave::light_client::config::Fork;
+
+    #[test]
+    fn one_update_per_period_the_first_and_the_latest_finality() {
+        let mut devnet = Devnet::new([0x21; 32], Fork::Electra).unwrap();
+        let mut chain = SyntheticChain::new(Fork::Electra);
+        let rounds: Vec<DevnetRound> = (0..3)
+            .map(|_| {
+                let finalized = chain.next_block(&[]).unwrap().execution_block().unwrap();
+                let attested = chain.next_block(&[]).unwrap().execution_block().unwrap();
+                devnet.finalize(&finalized, &attested).unwrap()
+            })
+            .collect();
+        // Two rounds per 64-slot period: periods 0, 0, 1.
+        let periods: Vec<u64> = rounds
+            .iter()
+            .map(|r| PeriodLength::MINIMAL.period(r.attested_slot))
+            .collect();
+        assert_eq!(periods, vec![0, 0, 1]);
+        let data = served_data(&devnet, &rounds).unwrap();
+        assert_eq!(
+            data.updates,
+            vec![
+                (0, rounds[0].updates[0].clone()),
+                (1, rounds[2].updates[0].clone())
+            ]
+        );
+        assert_eq!(data.finality, rounds[2].finality_update);
+        assert_eq!(data.trusted_root, rounds[0].trusted_root);
+        assert_eq!(Some(&data.bootstrap), rounds[0].bootstrap.as_ref());
+        assert_eq!(data.fork, "electra");
+        assert!(!data.ssz);
+        // Without the first round there is no bootstrap to serve.
+        assert_eq!(
+            served_data(&devnet, &rounds[1..]).unwrap_err().to_string(),
+            "the first round carries no bootstrap"
+        );
+        assert_eq!(
+            served_data(&devnet, &[]).unwrap_err().to_string(),
+            "no devnet rounds"
+        );
+    }
+}
