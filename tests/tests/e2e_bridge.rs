@@ -511,6 +511,7 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             panic!("expected the relayer to follow the devnet's finality");
         };
         assert_eq!(submitted.len(), 1);
+        eprintln!("updateState (same period): {} gas", submitted[0].gas_used);
         assert_eq!((to.block_number, to.block_hash), (block, third.finalized.block_hash));
         let receipts = execution.block_receipts(block).await.unwrap().value;
         let items = vec![
