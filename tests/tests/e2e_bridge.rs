@@ -252,16 +252,17 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
 
     runtime.block_on(async {
         // The devnet's beacon API, read through the real BeaconClient (genesis root checked).
-        let server = FixtureServer::serve(served_data(&devnet, std::slice::from_ref(&first)).unwrap())
-            .await
-            .unwrap();
+        let initial = served_data(&devnet, std::slice::from_ref(&first)).unwrap();
+        let server = FixtureServer::serve(initial).await.unwrap();
         let beacon = BeaconClient::new(vec![server.url()], SourceOptions::default())
             .unwrap()
             .with_genesis_validators_root(devnet.spec().genesis_validators_root);
-        let execution =
-            ExecutionClient::new(vec![source.url().parse().unwrap()], SourceOptions::default())
-                .unwrap()
-                .with_chain_id(SOURCE_CHAIN_ID);
+        let execution = ExecutionClient::new(
+            vec![source.url().parse().unwrap()],
+            SourceOptions::default(),
+        )
+        .unwrap()
+        .with_chain_id(SOURCE_CHAIN_ID);
         let options = RelayerOptions {
             period_length: PeriodLength::MINIMAL,
             progress: false,
@@ -277,7 +278,12 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         // The binary runs the devnet network (from --config) for this destination.
         let info = connection().info(None).await.unwrap();
         assert_eq!(
-            (info.network_config_hash, info.operator, info.chain_id, info.client_address),
+            (
+                info.network_config_hash,
+                info.operator,
+                info.chain_id,
+                info.client_address
+            ),
             (
                 devnet.network_config_hash(&BridgePolicy::two_thirds::<Minimal>()),
                 operator,
@@ -399,7 +405,10 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         let requests = server.requests();
         for path in [
             "GET /eth/v1/beacon/genesis".to_owned(),
-            format!("GET /eth/v1/beacon/light_client/bootstrap/{}", first.trusted_root),
+            format!(
+                "GET /eth/v1/beacon/light_client/bootstrap/{}",
+                first.trusted_root
+            ),
             "GET /eth/v1/beacon/light_client/updates?start_period=0&count=2".to_owned(),
             "GET /eth/v1/beacon/light_client/finality_update".to_owned(),
         ] {
@@ -428,7 +437,10 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
                 got: claims::receipts_root(&tampered).unwrap(),
             }),
         };
-        assert_eq!(refusal(&error), Some((expected.code(), expected.to_string())));
+        assert_eq!(
+            refusal(&error),
+            Some((expected.code(), expected.to_string()))
+        );
 
         // The real proof, signed by the enclave, released by the bridge.
         let Attested::Claims(messages) = relayer.prove(vec![item], false).await.unwrap() else {
@@ -453,12 +465,9 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
             lock_id,
             keccak256((lock_hash, U256::from(tx_index), U256::ZERO).abi_encode_params())
         );
-        let answer = dest
-            .rpc(
-                "eth_call",
-                json!([{"to": bridge, "data": format!("0x{}", hex::encode(releasedCall { lockId: lock_id }.abi_encode()))}, "latest"]),
-            )
-            .unwrap();
+        let query = releasedCall { lockId: lock_id }.abi_encode();
+        let query = json!({"to": bridge, "data": format!("0x{}", hex::encode(query))});
+        let answer = dest.rpc("eth_call", json!([query, "latest"])).unwrap();
         assert_eq!(answer.as_str().unwrap(), format!("0x{:064x}", 1));
 
         // The same lock cannot be released twice.
@@ -504,7 +513,12 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         let block = foreign[0].0;
         assert_eq!(foreign, vec![(block, 0), (block, 1)]);
         let third = source.finalize(&mut devnet, block).unwrap();
-        let rounds = [first.clone(), rounds[1].clone(), second.clone(), third.clone()];
+        let rounds = [
+            first.clone(),
+            rounds[1].clone(),
+            second.clone(),
+            third.clone(),
+        ];
         server.set_data(served_data(&devnet, &rounds).unwrap());
         let Updated::Advanced { to, submitted, .. } = relayer.update_to_latest().await.unwrap()
         else {
@@ -512,7 +526,10 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         };
         assert_eq!(submitted.len(), 1);
         eprintln!("updateState (same period): {} gas", submitted[0].gas_used);
-        assert_eq!((to.block_number, to.block_hash), (block, third.finalized.block_hash));
+        assert_eq!(
+            (to.block_number, to.block_hash),
+            (block, third.finalized.block_hash)
+        );
         let receipts = execution.block_receipts(block).await.unwrap().value;
         let items = vec![
             claims::receipt_log_item(&receipts, 0, 0).unwrap(),
@@ -523,14 +540,22 @@ fn locked_on_the_source_chain_is_released_on_the_destination_through_every_real_
         };
         assert_eq!(messages.len(), 2);
         // LCPClient accepts both proofs: refusing them is the bridge's policy.
-        let proven = relayer.chain().verify_receipt_log(&messages[0]).await.unwrap();
+        let proven = relayer
+            .chain()
+            .verify_receipt_log(&messages[0])
+            .await
+            .unwrap();
         assert_eq!((proven.emitter, proven.txIndex), (rogue, 0));
         let wrong_emitter = relayer
             .chain()
             .bridge_release(bridge, &messages[0])
             .await
             .unwrap_err();
-        assert_eq!(wrong_emitter.revert_name(), Some("WrongEmitter"), "{wrong_emitter}");
+        assert_eq!(
+            wrong_emitter.revert_name(),
+            Some("WrongEmitter"),
+            "{wrong_emitter}"
+        );
         let wrong_destination = relayer
             .chain()
             .bridge_release(bridge, &messages[1])
