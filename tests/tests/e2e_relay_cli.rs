@@ -196,7 +196,7 @@ interval = "1s"
     assert_eq!(json["advanced"], 0);
 
     // The daemon: follows finality every second until interrupted; Ctrl-C ends it cleanly.
-    let mut daemon = Command::new(&lcp_bin)
+    let daemon = Command::new(&lcp_bin)
         .args(["relay", "--config", &config_arg, "--json"])
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
