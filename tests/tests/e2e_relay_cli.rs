@@ -1,7 +1,8 @@
 //! The `lcp` binary as an operator runs it: `lcp relay --config relayer.toml --once --json` and
 //! `lcp prove transaction … --submit --json` against anvil (contracts deployed through the chain
-//! API), two recorded-data Beacon-API servers and an in-process simulated enclave pinned by
-//! `sim_seed`; then `lcp enclave info` against the `lcp-enclave` binary over TCP.
+//! API), two recorded-data Beacon-API servers and the `lcp-enclave` binary (simulated NSM pinned
+//! by `--sim-seed`, TCP); the daemon stopped with SIGINT; `lcp enclave info` against the same
+//! enclave.
 //! Skipped without anvil or the binaries, except under `CI`.
 
 #![cfg(test)]
@@ -98,6 +99,29 @@ async fn relay_once_then_prove_and_submit_through_the_cli() {
     let server_a = FixtureServer::start().await.unwrap();
     let server_b = FixtureServer::start().await.unwrap();
 
+    // One long-lived enclave (the `lcp-enclave` binary, TCP) serves every `lcp` invocation: one key,
+    // one registration. (An in-process enclave per invocation would register a key per run and
+    // soon hit `MAX_KEYS_PER_OPERATOR`.)
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let enclave = KillOnDrop(
+        Command::new(&enclave_bin)
+            .args(["--listen", &format!("tcp:{port}"), "--nsm", "simulated"])
+            .args(["--sim-seed", &format!("0x{}", hex::encode(SIM_SEED))])
+            .args(["--network", "mainnet", "--operator", &operator.to_string()])
+            .args([
+                "--chain-id",
+                "31337",
+                "--client-address",
+                &deployment.client.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let dir = std::env::temp_dir().join(format!("lcp-e2e-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("relayer.toml");
@@ -109,8 +133,7 @@ trusted_root = "{TRUSTED_ROOT}"
 [beacon]
 urls = ["{a}", "{b}"]
 [enclave]
-address = "in-process"
-sim_seed = "0x{seed}"
+address = "tcp:{port}"
 [chain]
 rpc_url = "{rpc}"
 client_address = "{client}"
@@ -122,7 +145,6 @@ interval = "1s"
 "#,
             a = server_a.url(),
             b = server_b.url(),
-            seed = hex::encode(SIM_SEED),
             rpc = anvil.endpoint(),
             client = deployment.client,
             cache = dir.join("state.json").display(),
@@ -173,6 +195,31 @@ interval = "1s"
     assert_eq!(json["resumed"], "from the state cache");
     assert_eq!(json["advanced"], 0);
 
+    // The daemon: follows finality every second until interrupted; Ctrl-C ends it cleanly.
+    let daemon = Command::new(&lcp_bin)
+        .args(["relay", "--config", &config_arg, "--json"])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let status = Command::new("kill")
+        .args(["-INT", &daemon.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = tokio::task::spawn_blocking(move || daemon.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["resumed"], "from the state cache");
+    assert!(json["steps"].as_u64().unwrap() >= 2, "{json}");
+    assert_eq!(json["errors"], 0);
+    assert_eq!(json["advanced"], 0);
+
     // One-shot proof of two real transactions, submitted to verifyTransaction.
     let (code, json) = lcp(
         &lcp_bin,
@@ -218,26 +265,7 @@ interval = "1s"
     assert_eq!(json["valid"], false);
     assert!(json["error"].as_str().unwrap().contains("100000"), "{json}");
 
-    // `lcp enclave info` against the enclave binary over TCP, trusting the seed's pinned root.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let mut enclave = Command::new(&enclave_bin)
-        .args(["--listen", &format!("tcp:{port}"), "--nsm", "simulated"])
-        .args(["--sim-seed", &format!("0x{}", hex::encode(SIM_SEED))])
-        .args(["--network", "mainnet", "--operator", &operator.to_string()])
-        .args([
-            "--chain-id",
-            "31337",
-            "--client-address",
-            &deployment.client.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // `lcp enclave info` against the same enclave binary, trusting the seed's pinned root.
     let (code, json) = lcp(
         &lcp_bin,
         vec![
@@ -251,8 +279,6 @@ interval = "1s"
         ],
     )
     .await;
-    let _ = enclave.kill();
-    let _ = enclave.wait();
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["attestation"]["valid"], true);
     assert_eq!(json["binding"]["names_attested_key"], true);
@@ -272,5 +298,16 @@ interval = "1s"
     .await;
     assert_eq!(code, 1);
     assert_eq!(json["valid"], false);
+    drop(enclave);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A child process killed when the test ends, passed or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -133,6 +133,14 @@ impl ChainBackend for LcpChain {
         Ok(submitted(LcpChain::submit_misbehaviour(self, a, b).await?))
     }
 
+    fn clock_skew_delay(&self, error: &PortError) -> Option<std::time::Duration> {
+        let name = error
+            .downcast_ref::<crate::chain::ChainError>()?
+            .revert_name()?;
+        matches!(name, "CertNotYetValid" | "NitroTimestampInFuture")
+            .then_some(std::time::Duration::from_secs(2))
+    }
+
     async fn submit_claim(&self, claim: &SignedMessage) -> Result<Submitted, PortError> {
         Ok(submitted(LcpChain::submit_claim(self, claim).await?))
     }

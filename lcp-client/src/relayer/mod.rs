@@ -269,14 +269,31 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
             _ => RegistrationReason::Unknown,
         };
         tracing::info!(%key, ?reason, "registering the enclave key");
-        let submitted = self
-            .chain
-            .register_enclave_key(&info.attestation)
-            .await
-            .map_err(|source| RelayerError::Chain {
-                what: "registerEnclaveKey",
-                source,
-            })?;
+        let submitted = match self.chain.register_enclave_key(&info.attestation).await {
+            Ok(submitted) => submitted,
+            // The chain's clock is behind the attestation (a fresh leaf certificate, a document
+            // from "the future" by the chain's time): wait once, then register a fresh document.
+            Err(error) => match self.chain.clock_skew_delay(&error) {
+                Some(delay) => {
+                    tracing::warn!(%error, ?delay, "the chain's clock is behind the attestation; retrying");
+                    tokio::time::sleep(delay).await;
+                    let fresh = self.info().await?;
+                    self.chain
+                        .register_enclave_key(&fresh.attestation)
+                        .await
+                        .map_err(|source| RelayerError::Chain {
+                            what: "registerEnclaveKey",
+                            source,
+                        })?
+                }
+                None => {
+                    return Err(RelayerError::Chain {
+                        what: "registerEnclaveKey",
+                        source: error,
+                    });
+                }
+            },
+        };
         let expiry = self
             .chain
             .key(key)

@@ -111,6 +111,13 @@ pub trait ChainBackend: Send + Sync {
         a: &SignedMessage,
         b: &SignedMessage,
     ) -> impl Future<Output = Result<Submitted, PortError>> + Send;
+    /// How long to wait before registering again when `error` says the chain's clock is behind
+    /// the attestation (its leaf certificate not yet valid, or its timestamp ahead by more than
+    /// the allowed skew); `None` for every other error.
+    fn clock_skew_delay(&self, error: &PortError) -> Option<std::time::Duration> {
+        let _ = error;
+        None
+    }
     /// Submits one signed claim message to the matching `verify*` entry point (as a transaction);
     /// the call reverts unless the chain accepts the claim.
     fn submit_claim(
