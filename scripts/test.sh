@@ -19,4 +19,6 @@ rustfmt --edition 2024 --check fuzz/src/lib.rs fuzz/fuzz_targets/*.rs
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The real /dev/nsm backend: no Nitro hardware here, but it must compile and lint clean.
 cargo clippy -p lcp-enclave --features nitro --all-targets --locked -- -D warnings
+# The vsock transport of the host's enclave connection (exercised on Nitro only).
+cargo clippy -p lcp-client --features vsock --all-targets --locked -- -D warnings
 cargo test --workspace --locked

@@ -6,4 +6,6 @@
 pub mod chain;
 pub mod claims;
 pub mod cli;
+pub mod enclave;
+pub mod relayer;
 pub mod sources;

@@ -27,7 +27,7 @@ use anyhow::{Context, anyhow};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -78,6 +78,8 @@ pub struct Faults {
     pub status: Option<u16>,
     /// Answer only the first this-many requests with [`Faults::status`] (then recover).
     pub status_times: Option<u64>,
+    /// Add `Retry-After: <seconds>` to [`Faults::status`] answers.
+    pub retry_after: Option<u64>,
     /// Serve another network: chain id 11155111 over JSON-RPC, Sepolia's genesis validators root
     /// at `/eth/v1/beacon/genesis`, Sepolia fork digests in SSZ updates.
     pub other_network: bool,
@@ -86,21 +88,47 @@ pub struct Faults {
     pub foreign_fork_digest: bool,
 }
 
-/// The recorded data, parsed once.
-struct Data {
-    bootstrap: Value,
-    updates: Vec<(u64, Value)>,
-    finality: Value,
-    optimistic: Value,
+/// The data set a server answers from: the bundled mainnet recording ([`Data::load`]) or one a
+/// test builds (a devnet's light-client objects, `crate::devnet::beacon_api`).
+#[derive(Clone, Debug)]
+pub struct Data {
+    /// The network: `/eth/v1/beacon/genesis` answers from it.
+    pub spec: ChainSpec,
+    /// The `Eth-Consensus-Version` of every light-client answer.
+    pub fork: &'static str,
+    /// Whether SSZ answers can be made (only for the mainnet recording: they are encoded with the
+    /// mainnet preset); otherwise `Accept: application/octet-stream` gets JSON.
+    pub ssz: bool,
+    /// The block root `/bootstrap/{root}` answers for.
+    pub trusted_root: B256,
+    /// The bootstrap of `trusted_root`.
+    pub bootstrap: Value,
+    /// `(sync-committee period of the attested header, update)`.
+    pub updates: Vec<(u64, Value)>,
+    /// The latest finality update.
+    pub finality: Value,
+    /// The latest optimistic update (`null`: answered 404).
+    pub optimistic: Value,
     /// `(slot, root, block)`.
-    blocks: Vec<(u64, B256, Value)>,
-    exec_block: Value,
-    receipts: Value,
-    proofs: Vec<Value>,
+    pub blocks: Vec<(u64, B256, Value)>,
+    /// The slots `head` and `finalized` name in `/eth/v2/beacon/blocks/`.
+    pub head_slot: u64,
+    /// See `head_slot`.
+    pub finalized_slot: u64,
+    /// The one JSON-RPC block (`null`: none).
+    pub exec_block: Value,
+    /// Its `eth_getBlockReceipts` answer.
+    pub receipts: Value,
+    /// `eth_getProof` answers.
+    pub proofs: Vec<Value>,
 }
 
 impl Data {
-    fn load() -> anyhow::Result<Data> {
+    /// The bundled mainnet recording (see the module doc).
+    ///
+    /// # Errors
+    /// Fixtures missing or malformed.
+    pub fn load() -> anyhow::Result<Data> {
         let read = |relative: String| -> anyhow::Result<Value> {
             let text = std::fs::read_to_string(fixture(&relative))
                 .with_context(|| format!("reading {relative}"))?;
@@ -137,6 +165,12 @@ impl Data {
             blocks.push((slot, root, block));
         }
         Ok(Data {
+            spec: ChainSpec::mainnet(),
+            fork: "capella",
+            ssz: true,
+            trusted_root: b256(&json!(CAPELLA_TRUSTED_ROOT))?,
+            head_slot: 7_109_431,
+            finalized_slot: FINALIZED_SLOT,
             bootstrap: read(format!("{CAPELLA_DIR}/bootstrap.json"))?,
             updates,
             finality,
@@ -236,7 +270,7 @@ fn flip_middle_hex_byte(value: &mut Value) {
 }
 
 struct State {
-    data: Data,
+    data: Mutex<Arc<Data>>,
     faults: Mutex<Faults>,
     log: Mutex<Vec<String>>,
 }
@@ -255,8 +289,16 @@ impl FixtureServer {
     /// # Errors
     /// Fixtures missing or malformed; binding fails.
     pub async fn start() -> anyhow::Result<FixtureServer> {
+        FixtureServer::serve(Data::load()?).await
+    }
+
+    /// Serves `data` on `127.0.0.1:<free port>` from the current tokio runtime.
+    ///
+    /// # Errors
+    /// Binding fails.
+    pub async fn serve(data: Data) -> anyhow::Result<FixtureServer> {
         let state = Arc::new(State {
-            data: Data::load()?,
+            data: Mutex::new(Arc::new(data)),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
         });
@@ -294,6 +336,15 @@ impl FixtureServer {
             .faults
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = faults;
+    }
+
+    /// Replaces the served data (a chain that moved on); later requests see the new set.
+    pub fn set_data(&self, data: Data) {
+        *self
+            .state
+            .data
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(data);
     }
 
     /// Requests served so far (`GET <path>` or `POST <method>`), in order.
@@ -365,11 +416,22 @@ async fn handle(state: &State, request: Request<Incoming>) -> Answer {
         && faults.status_times.is_none_or(|times| served <= times)
     {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return error_answer(status, "injected fault");
+        let mut response = error_answer(status, "injected fault");
+        if let Some(seconds) = faults.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+        return response;
     }
+    let data = state
+        .data
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
     match *request.method() {
-        Method::GET => beacon(state, &faults, &request),
-        Method::POST => json_rpc(state, &faults, request).await,
+        Method::GET => beacon(&data, &faults, &request),
+        Method::POST => json_rpc(&data, &faults, request).await,
         _ => error_answer(StatusCode::METHOD_NOT_ALLOWED, "GET or POST"),
     }
 }
@@ -382,18 +444,20 @@ fn wants_ssz(request: &Request<Incoming>) -> bool {
         .is_some_and(|v| v.contains("application/octet-stream"))
 }
 
-fn beacon(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer {
-    let data = &state.data;
+fn beacon(data: &Data, faults: &Faults, request: &Request<Incoming>) -> Answer {
     let path = request.uri().path();
     let lc = "/eth/v1/beacon/light_client/";
     if let Some(rest) = path.strip_prefix(lc) {
         return match rest {
-            "finality_update" => with_version(json_answer(&data.finality), "capella"),
-            "optimistic_update" => with_version(json_answer(&data.optimistic), "capella"),
-            "updates" => updates(state, faults, request),
+            "finality_update" => with_version(json_answer(&data.finality), data.fork),
+            "optimistic_update" if data.optimistic.is_null() => {
+                error_answer(StatusCode::NOT_FOUND, "no optimistic update")
+            }
+            "optimistic_update" => with_version(json_answer(&data.optimistic), data.fork),
+            "updates" => updates(data, faults, request),
             _ => match rest.strip_prefix("bootstrap/") {
-                Some(root) if root.eq_ignore_ascii_case(CAPELLA_TRUSTED_ROOT) => {
-                    with_version(json_answer(&data.bootstrap), "capella")
+                Some(root) if root.parse::<B256>().ok() == Some(data.trusted_root) => {
+                    with_version(json_answer(&data.bootstrap), data.fork)
                 }
                 Some(_) => error_answer(StatusCode::NOT_FOUND, "no bootstrap for this root"),
                 None => error_answer(StatusCode::NOT_FOUND, "unknown light-client path"),
@@ -404,7 +468,7 @@ fn beacon(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer
         let spec = if faults.other_network {
             ChainSpec::sepolia()
         } else {
-            ChainSpec::mainnet()
+            data.spec.clone()
         };
         return json_answer(&json!({"data": {
             "genesis_time": spec.genesis_time.unwrap_or(0).to_string(),
@@ -414,8 +478,8 @@ fn beacon(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer
     }
     if let Some(id) = path.strip_prefix("/eth/v2/beacon/blocks/") {
         let found = data.blocks.iter().find(|(slot, root, _)| match id {
-            "head" => *slot == 7_109_431,
-            "finalized" => *slot == FINALIZED_SLOT,
+            "head" => *slot == data.head_slot,
+            "finalized" => *slot == data.finalized_slot,
             _ => id.parse::<u64>().ok() == Some(*slot) || id.parse::<B256>().ok() == Some(*root),
         });
         return match found {
@@ -428,7 +492,7 @@ fn beacon(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer
                 {
                     flip_last_hex_byte(tx);
                 }
-                with_version(json_answer(&block), "capella")
+                with_version(json_answer(&block), data.fork)
             }
             None => error_answer(StatusCode::NOT_FOUND, "block not recorded"),
         };
@@ -452,13 +516,12 @@ fn period_range(request: &Request<Incoming>) -> Option<(u64, u64)> {
     Some((start?, count?))
 }
 
-fn updates(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answer {
+fn updates(data: &Data, faults: &Faults, request: &Request<Incoming>) -> Answer {
     let Some((start, count)) = period_range(request) else {
         return error_answer(StatusCode::BAD_REQUEST, "start_period and count required");
     };
     let end = start.saturating_add(count.min(128));
-    let selected: Vec<Value> = state
-        .data
+    let selected: Vec<Value> = data
         .updates
         .iter()
         .enumerate()
@@ -474,7 +537,7 @@ fn updates(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answe
             update
         })
         .collect();
-    if !wants_ssz(request) {
+    if !(data.ssz && wants_ssz(request)) {
         return json_answer(&Value::Array(selected));
     }
     let spec = if faults.other_network || faults.foreign_fork_digest {
@@ -509,7 +572,7 @@ fn updates(state: &State, faults: &Faults, request: &Request<Incoming>) -> Answe
     )
 }
 
-async fn json_rpc(state: &State, faults: &Faults, request: Request<Incoming>) -> Answer {
+async fn json_rpc(data: &Data, faults: &Faults, request: Request<Incoming>) -> Answer {
     let body = match Limited::new(request.into_body(), MAX_REQUEST_BODY)
         .collect()
         .await
@@ -525,18 +588,18 @@ async fn json_rpc(state: &State, faults: &Faults, request: Request<Incoming>) ->
         Value::Array(calls) => json_answer(&Value::Array(
             calls
                 .iter()
-                .map(|call| rpc_call(state, faults, call))
+                .map(|call| rpc_call(data, faults, call))
                 .collect(),
         )),
-        call => json_answer(&rpc_call(state, faults, &call)),
+        call => json_answer(&rpc_call(data, faults, &call)),
     }
 }
 
-fn rpc_call(state: &State, faults: &Faults, call: &Value) -> Value {
+fn rpc_call(data: &Data, faults: &Faults, call: &Value) -> Value {
     let id = call.get("id").cloned().unwrap_or(Value::Null);
     let method = call.get("method").and_then(Value::as_str).unwrap_or("");
     let params = call.get("params").cloned().unwrap_or(Value::Array(vec![]));
-    match rpc_result(state, faults, method, &params) {
+    match rpc_result(data, faults, method, &params) {
         Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
         Err((code, message)) => json!({"jsonrpc": "2.0", "id": id,
             "error": {"code": code, "message": message}}),
@@ -557,12 +620,11 @@ fn is_recorded_block(param: Option<&Value>) -> bool {
 }
 
 fn rpc_result(
-    state: &State,
+    data: &Data,
     faults: &Faults,
     method: &str,
     params: &Value,
 ) -> Result<Value, (i64, &'static str)> {
-    let data = &state.data;
     let param = |i: usize| params.get(i);
     match method {
         "eth_chainId" => Ok(json!(format!(

@@ -172,6 +172,31 @@ async fn a_transient_failure_recovers_at_the_same_endpoint() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overloaded_endpoint_is_retried_after_its_retry_after() {
+    let (a, b) = two_servers().await;
+    a.set_faults(Faults {
+        status: Some(429),
+        retry_after: Some(2),
+        ..Faults::default()
+    });
+    let client = BeaconClient::new(vec![a.url(), b.url()], options()).unwrap();
+    let finality = client.finality_update().await.unwrap();
+    assert_eq!(finality.endpoint.index(), 1);
+    let only_a = BeaconClient::new(vec![a.url()], options()).unwrap();
+    match only_a.finality_update().await {
+        Err(SourceError::AllFailed { errors, .. }) => {
+            assert_eq!(errors.len(), 2, "throttling is retried");
+            assert!(errors.iter().all(|e| matches!(
+                e,
+                SourceError::Throttled { status: 429, retry_after, .. }
+                    if *retry_after == Duration::from_secs(2)
+            )));
+        }
+        other => panic!("expected AllFailed, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_endpoint_times_out_and_the_next_answers() {
     let (a, b) = two_servers().await;
     a.set_faults(Faults {

@@ -6,10 +6,15 @@ pub mod chain;
 pub mod demo;
 mod demo_chain;
 mod demo_enclave;
+pub mod enclave;
 pub mod input;
 pub mod light_client;
 pub mod output;
 pub mod proofs;
+pub mod prove;
+pub mod relay;
+pub mod relay_config;
+pub mod runtime;
 pub mod spv;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +49,14 @@ pub enum Command {
     /// Ethereum light client: verify bootstraps and updates.
     #[command(subcommand)]
     LightClient(light_client::LightClientCommand),
+    /// Run the relayer daemon: follow finality, keep the enclave key registered.
+    Relay(relay::RelayArgs),
+    /// One-shot attested proofs against the chain's state (`--submit` sends them).
+    #[command(subcommand)]
+    Prove(prove::ProveCommand),
+    /// Talk to an enclave: `lcp enclave info`.
+    #[command(subcommand)]
+    Enclave(enclave::EnclaveCommand),
 }
 
 /// Parses the command line, runs the command and maps its outcome to an exit code.
@@ -55,6 +68,9 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Chain(command) => chain::run(command),
         Command::Spv(command) => spv::run(command),
+        Command::Enclave(command) => enclave::run(command),
+        Command::Relay(args) => relay::run(&args),
+        Command::Prove(command) => prove::run(&command),
         Command::LightClient(command) => {
             let json = match &command {
                 light_client::LightClientCommand::Verify(args) => args.json,

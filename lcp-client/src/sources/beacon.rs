@@ -161,55 +161,60 @@ impl BeaconClient {
             ("start_period", start_period.to_string()),
             ("count", count.to_string()),
         ];
+        let limits = UpdatesLimits {
+            max_items,
+            json: json_limit,
+            ssz: ssz_limit,
+        };
         self.pool
             .run(&request, |endpoint, base| {
-                let request = request.clone();
-                let query = query.clone();
-                async move {
-                    self.ensure_network(&endpoint, &base).await?;
-                    let response = self.get(&base, path, &query, &endpoint, &request).await?;
-                    match response_kind(&response) {
-                        ResponseKind::Ssz => {
-                            let body =
-                                http::read_body(response, ssz_limit, &endpoint, &request).await?;
-                            let spec = self.ssz_spec().ok_or_else(|| SourceError::Ssz {
-                                endpoint: endpoint.clone(),
-                                request: request.clone(),
-                                problem: SszProblem::MissingVersionHeader,
-                            })?;
-                            split_update_chunks(spec, &body, max_items).map_err(|error| match error
-                            {
-                                SplitError::Frame(problem) => SourceError::Ssz {
-                                    endpoint: endpoint.clone(),
-                                    request: request.clone(),
-                                    problem,
-                                },
-                                SplitError::TooMany { max } => SourceError::Shape {
-                                    endpoint: endpoint.clone(),
-                                    request: request.clone(),
-                                    problem: ShapeProblem::TooManyItems {
-                                        got: max.saturating_add(1),
-                                        max,
-                                    },
-                                },
-                            })
-                        }
-                        ResponseKind::Json => {
-                            let body =
-                                http::read_body(response, json_limit, &endpoint, &request).await?;
-                            let value = http::parse_json(&body, &endpoint, &request)?;
-                            updates_from_json(value, max_items).map_err(|problem| {
-                                SourceError::Shape {
-                                    endpoint: endpoint.clone(),
-                                    request: request.clone(),
-                                    problem,
-                                }
-                            })
-                        }
-                    }
-                }
+                self.updates_at(path, &query, &request, limits, endpoint, base)
             })
             .await
+    }
+
+    /// One try of [`Self::updates`] at one endpoint.
+    async fn updates_at(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        request: &str,
+        limits: UpdatesLimits,
+        endpoint: EndpointId,
+        base: Url,
+    ) -> Result<Vec<LcObject>, SourceError> {
+        self.ensure_network(&endpoint, &base).await?;
+        let response = self.get(&base, path, query, &endpoint, request).await?;
+        let ssz_error = |problem| SourceError::Ssz {
+            endpoint: endpoint.clone(),
+            request: request.to_owned(),
+            problem,
+        };
+        let shape_error = |problem| SourceError::Shape {
+            endpoint: endpoint.clone(),
+            request: request.to_owned(),
+            problem,
+        };
+        match response_kind(&response) {
+            ResponseKind::Ssz => {
+                let spec = self
+                    .ssz_spec()
+                    .ok_or_else(|| ssz_error(SszProblem::Unrequested))?;
+                let body = http::read_body(response, limits.ssz, &endpoint, request).await?;
+                split_update_chunks(spec, &body, limits.max_items).map_err(|error| match error {
+                    SplitError::Frame(problem) => ssz_error(problem),
+                    SplitError::TooMany { max } => shape_error(ShapeProblem::TooManyItems {
+                        got: max.saturating_add(1),
+                        max,
+                    }),
+                })
+            }
+            ResponseKind::Json => {
+                let body = http::read_body(response, limits.json, &endpoint, request).await?;
+                let value = http::parse_json(&body, &endpoint, request)?;
+                updates_from_json(value, limits.max_items).map_err(shape_error)
+            }
+        }
     }
 
     /// The latest `LightClientFinalityUpdate`.
@@ -387,6 +392,13 @@ impl BeaconClient {
         let response = self.get(&base, path, &[], &endpoint, path).await?;
         match response_kind(&response) {
             ResponseKind::Ssz => {
+                if self.ssz_spec().is_none() {
+                    return Err(SourceError::Ssz {
+                        endpoint,
+                        request: path.to_owned(),
+                        problem: SszProblem::Unrequested,
+                    });
+                }
                 let fork = consensus_version(&response).ok_or_else(|| SourceError::Ssz {
                     endpoint: endpoint.clone(),
                     request: path.to_owned(),
@@ -431,6 +443,17 @@ pub fn endpoint_url(base: &Url, path: &str, query: &[(&str, String)]) -> Url {
         }
     }
     url
+}
+
+/// Bounds of one updates answer.
+#[derive(Clone, Copy, Debug)]
+struct UpdatesLimits {
+    /// Objects allowed (the requested count).
+    max_items: usize,
+    /// JSON body limit.
+    json: usize,
+    /// SSZ body limit.
+    ssz: usize,
 }
 
 /// Which body the node sent.

@@ -95,8 +95,8 @@ pub fn attempt_order(health: &[Health], now: Instant) -> Vec<usize> {
 }
 
 /// The delay before retry number `retry` (1 = the first retry) at one endpoint:
-/// `backoff_base × 2^(retry − 1)`, capped at `backoff_max`. No jitter: the pool retries one
-/// request at a time, so there is no herd to spread.
+/// `backoff_base × 2^(retry − 1)`, capped at `backoff_max`. No jitter: a relayer sends few
+/// requests at a time, so there is no herd to spread, and fixed delays keep logs readable.
 pub fn backoff_delay(options: &SourceOptions, retry: u32) -> Duration {
     let exponent = retry.saturating_sub(1);
     let factor = 1u32.checked_shl(exponent).unwrap_or(u32::MAX);
@@ -104,6 +104,14 @@ pub fn backoff_delay(options: &SourceOptions, retry: u32) -> Duration {
         .backoff_base
         .checked_mul(factor)
         .map_or(options.backoff_max, |delay| delay.min(options.backoff_max))
+}
+
+/// The delay before retry `retry`: [`backoff_delay`], or the server's `Retry-After` if longer,
+/// never above `backoff_max`.
+pub fn retry_delay(options: &SourceOptions, retry: u32, retry_after: Option<Duration>) -> Duration {
+    backoff_delay(options, retry)
+        .max(retry_after.unwrap_or(Duration::ZERO))
+        .min(options.backoff_max)
 }
 
 /// Demotes `record` until `now + period` (extending an earlier demotion, never shortening it).
@@ -371,7 +379,7 @@ impl EndpointPool {
                 Err(error) => error,
             };
             if error.is_retryable() && tries < self.options.max_attempts {
-                let delay = backoff_delay(&self.options, tries);
+                let delay = retry_delay(&self.options, tries, error.retry_after());
                 tracing::debug!(endpoint = %endpoint, tries, ?delay, %error, "retrying");
                 errors.push(error);
                 tokio::time::sleep(delay).await;
@@ -422,6 +430,24 @@ mod tests {
         // Huge retry counts do not overflow.
         assert_eq!(backoff_delay(&o, u32::MAX), o.backoff_max);
         assert_eq!(backoff_delay(&o, 0), o.backoff_base);
+    }
+
+    #[test]
+    fn retry_after_lengthens_the_delay_up_to_the_cap() {
+        let o = options();
+        assert_eq!(retry_delay(&o, 1, None), Duration::from_millis(200));
+        assert_eq!(
+            retry_delay(&o, 1, Some(Duration::from_millis(700))),
+            Duration::from_millis(700)
+        );
+        assert_eq!(
+            retry_delay(&o, 3, Some(Duration::from_millis(100))),
+            Duration::from_millis(800)
+        );
+        assert_eq!(
+            retry_delay(&o, 1, Some(Duration::from_secs(3600))),
+            o.backoff_max
+        );
     }
 
     #[test]

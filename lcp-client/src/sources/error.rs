@@ -84,6 +84,18 @@ pub enum SourceError {
         /// The status code.
         status: u16,
     },
+    /// The endpoint is overloaded (429 or 503) and said when to come back (`Retry-After`).
+    #[error("{endpoint} {request}: HTTP status {status}, retry after {retry_after:?}")]
+    Throttled {
+        /// Endpoint asked.
+        endpoint: EndpointId,
+        /// Path or JSON-RPC method.
+        request: String,
+        /// 429 or 503.
+        status: u16,
+        /// The server's `Retry-After` (seconds form).
+        retry_after: Duration,
+    },
     /// The body exceeded the limit for this kind of answer.
     #[error("{endpoint} {request}: response body exceeds {max} bytes")]
     BodyTooLarge {
@@ -272,6 +284,10 @@ pub enum SszProblem {
         /// The digest.
         digest: [u8; 4],
     },
+    /// An SSZ answer to a client without a fork schedule (built without `with_ssz`), which cannot
+    /// map fork digests to forks.
+    #[error("SSZ answer, but this client has no fork schedule to decode it (use with_ssz)")]
+    Unrequested,
     /// A single-object SSZ answer lacks the `Eth-Consensus-Version` header.
     #[error("missing Eth-Consensus-Version header")]
     MissingVersionHeader,
@@ -290,7 +306,9 @@ impl SourceError {
     /// statuses that mean "try again" (408, 429, 5xx).
     pub fn is_retryable(&self) -> bool {
         match self {
-            SourceError::Timeout { .. } | SourceError::Transport { .. } => true,
+            SourceError::Timeout { .. }
+            | SourceError::Transport { .. }
+            | SourceError::Throttled { .. } => true,
             SourceError::Status { status, .. } => {
                 matches!(status, 408 | 429) || (500..=599).contains(status)
             }
@@ -312,6 +330,7 @@ impl SourceError {
             | SourceError::AllFailed { .. } => false,
             SourceError::Timeout { .. }
             | SourceError::Transport { .. }
+            | SourceError::Throttled { .. }
             | SourceError::BodyTooLarge { .. }
             | SourceError::Json { .. }
             | SourceError::Shape { .. }
@@ -323,12 +342,21 @@ impl SourceError {
         }
     }
 
+    /// The delay the server asked for before a retry, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            SourceError::Throttled { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// The endpoint the error is about, if it is about one.
     pub fn endpoint(&self) -> Option<&EndpointId> {
         match self {
             SourceError::Timeout { endpoint, .. }
             | SourceError::Transport { endpoint, .. }
             | SourceError::Status { endpoint, .. }
+            | SourceError::Throttled { endpoint, .. }
             | SourceError::BodyTooLarge { endpoint, .. }
             | SourceError::Json { endpoint, .. }
             | SourceError::Shape { endpoint, .. }

@@ -374,6 +374,16 @@ mod tests {
     use super::*;
 
     fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    /// Clients are shared between tasks (`Arc<BeaconClient>`).
+    #[test]
+    fn clients_are_send_and_sync() {
+        assert_send_sync::<ExecutionClient>();
+        assert_send_sync::<crate::sources::BeaconClient>();
+        assert_send_sync::<crate::sources::EndpointPool>();
+        assert_send_sync::<SourceError>();
+    }
 
     /// Relayers run these futures on multi-threaded runtimes and behind `Send` trait futures.
     #[test]

@@ -27,7 +27,8 @@ pub fn client(options: &SourceOptions) -> Result<reqwest::Client, SourceError> {
 /// announced length first, then while streaming). A non-success status is an error.
 ///
 /// # Errors
-/// [`SourceError::Status`], [`SourceError::BodyTooLarge`], [`SourceError::Transport`].
+/// [`SourceError::Throttled`] (429/503 with `Retry-After`), [`SourceError::Status`],
+/// [`SourceError::BodyTooLarge`], [`SourceError::Transport`].
 pub async fn read_body(
     mut response: reqwest::Response,
     max: usize,
@@ -35,6 +36,14 @@ pub async fn read_body(
     request: &str,
 ) -> Result<Vec<u8>, SourceError> {
     let status = response.status();
+    if let Some(retry_after) = retry_after(&response) {
+        return Err(SourceError::Throttled {
+            endpoint: endpoint.clone(),
+            request: request.to_owned(),
+            status: status.as_u16(),
+            retry_after,
+        });
+    }
     if !status.is_success() {
         return Err(SourceError::Status {
             endpoint: endpoint.clone(),
@@ -65,6 +74,32 @@ pub async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// Longest `Retry-After` honoured: one hour (a longer wait is better spent on another endpoint,
+/// and the pool caps every delay at `backoff_max` anyway).
+const MAX_RETRY_AFTER_SECS: u64 = 3600;
+
+/// `Retry-After` in its delay-seconds form on a 429 or 503 answer (the HTTP-date form is not
+/// used: the relayer's clock is not compared with a node's).
+fn retry_after(response: &reqwest::Response) -> Option<std::time::Duration> {
+    let status = response.status().as_u16();
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let text = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds: u64 = text.parse().ok()?;
+    Some(std::time::Duration::from_secs(
+        seconds.min(MAX_RETRY_AFTER_SECS),
+    ))
 }
 
 /// Wraps a reqwest error (connect, TLS, I/O, connect timeout) as a transport failure.

@@ -45,8 +45,18 @@ impl Anvil {
     /// # Errors
     /// The binary is missing or anvil does not report its port.
     pub fn spawn(hardfork: &str) -> anyhow::Result<Anvil> {
+        Anvil::spawn_with(hardfork, &[])
+    }
+
+    /// [`Anvil::spawn`] with more anvil flags (`--chain-id N` for a second chain beside the
+    /// first, `--enable-tx-gas-limit` for the EIP-7825 cap on a destination chain).
+    ///
+    /// # Errors
+    /// As [`Anvil::spawn`].
+    pub fn spawn_with(hardfork: &str, extra: &[&str]) -> anyhow::Result<Anvil> {
         let mut child = Command::new(binary())
             .args(["--host", "127.0.0.1", "--port", "0", "--hardfork", hardfork])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

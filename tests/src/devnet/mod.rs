@@ -26,6 +26,7 @@
 //! checkpoint, as full participation would give it; history vectors keep their defaults.
 
 pub mod anvil;
+pub mod beacon_api;
 pub mod defaults;
 pub mod fixture;
 pub mod json;
