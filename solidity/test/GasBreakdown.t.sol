@@ -49,7 +49,7 @@ contract Probe {
 }
 
 /// @notice Measurement, not a correctness test: the per-step gas figures (snapshots/GasBreakdownTest.json)
-///         behind the choice of which steps use assembly (NOTES-sol-lcpclient.md).
+///         behind the choice of which steps use assembly (docs/notes/sol-lcpclient.md).
 contract GasBreakdownTest is LCPClientFixture {
     Probe p;
 

@@ -19,7 +19,7 @@
 //! amount, once. Refused by the enclave: a receipt whose log data was edited, and a claim on a
 //! block the light client has not finalized. Proven, accepted by `LCPClient`, and refused by the
 //! bridge's policy: a `Locked` log of another locker (`WrongEmitter`) and one naming another
-//! destination chain (`WrongDestination`). Devnet data, not mainnet evidence (NOTES-devnet.md).
+//! destination chain (`WrongDestination`). Devnet data, not mainnet evidence (docs/notes/devnet.md).
 //!
 //! Skipped with a message when anvil or the `lcp-enclave` binary is missing, except under `CI`.
 

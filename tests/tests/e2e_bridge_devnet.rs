@@ -4,7 +4,7 @@
 //! `Locked` receipt log, and `ExampleBridge.release` pays the recipient, once.
 //!
 //! anvil is both the "source" execution chain and the destination chain here (the locker and the
-//! bridge live side by side). This is devnet data, not mainnet evidence (NOTES-devnet.md).
+//! bridge live side by side). This is devnet data, not mainnet evidence (docs/notes/devnet.md).
 //! Skipped without anvil, except under `CI`.
 
 #![cfg(test)]

@@ -994,7 +994,7 @@ fn many_concurrent_clients_get_correct_independent_answers() {
 /// A Capella store whose finalized execution header carries block 21925176's fields.
 ///
 /// NOT a light-client state: no bootstrap or update reaches this block in the fixtures (see
-/// NOTES-enclave-service.md for the data that would). It exercises the enclave's storage, account
+/// docs/notes/enclave-service.md for the data that would). It exercises the enclave's storage, account
 /// and receipt-log paths on real proofs, and shows the other half of the design: the enclave signs
 /// claims for any state whose id matches, and the destination chain accepts them only for a block
 /// it stored through a verified `UpdateState` — which this state never gets.

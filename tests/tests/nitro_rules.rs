@@ -139,7 +139,7 @@ fn null_optionals_are_accepted() {
 
 /// The NSM limits (aws-nitro-enclaves-nsm-api attestation_process.md): `public_key` up to 1024
 /// bytes, `user_data` and `nonce` up to 512. (The AWS User Guide CDDL says 1024 for all three;
-/// the project follows the stricter figure: see NOTES-sim-nsm.md.)
+/// the project follows the stricter figure: see docs/notes/sim-nsm.md.)
 #[test]
 fn rule5_maximum_sizes_are_accepted() {
     let nsm = nsm();

@@ -17,7 +17,7 @@
 //! answered with an error frame and the connection stays open.
 //!
 //! # Payload encoding
-//! JSON with 0x-hex byte strings. Measured on this machine (NOTES-enclave-service.md), parsing is a
+//! JSON with 0x-hex byte strings. Measured on this machine (docs/notes/enclave-service.md), parsing is a
 //! small share of a request's cost (the store's hash tree root, the proofs and the signature
 //! dominate), the hosts already speak JSON to beacon and execution nodes (Beacon-API objects are
 //! embedded as-is), and serde's derived decoders reject unknown and duplicate fields. Bounds: the

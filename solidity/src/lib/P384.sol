@@ -4,7 +4,7 @@ pragma solidity ^0.8.30;
 /// @title P384
 /// @notice ECDSA signature verification on NIST P-384 (secp384r1, SEC 2 v2 §3.2.1 / FIPS 186-5), for the ES384
 ///         signatures of AWS Nitro attestation documents and their certificate chain. No precompile exists for it.
-/// @dev Design (numbers and the hint formats for off-chain generators in NOTES-sol-crypto.md):
+/// @dev Design (numbers and the hint formats for off-chain generators in docs/notes/sol-crypto.md):
 ///      - Field elements mod p live in memory as four 96-bit limbs, little-endian, one 256-bit word each
 ///        ("limb form", 128 bytes). Limbs are allowed to exceed 96 bits (lazy reduction): a product of two
 ///        elements with limbs below 2^108 cannot overflow a word, so additions need no carry handling.

@@ -15,7 +15,7 @@
 //! first). The [`DevnetRound`] holds Beacon-API JSON for `InitClient` (first round) and
 //! `UpdateClient`.
 //!
-//! What is modelled and what is not (see NOTES-devnet.md): the state fields the light client
+//! What is modelled and what is not (see docs/notes/devnet.md): the state fields the light client
 //! proves (finalized checkpoint, current and next sync committee) and those that define the chain
 //! (genesis time and validators root, slot, fork, latest block header, validator registry,
 //! balances, participation, justification, latest execution payload header) carry the devnet's

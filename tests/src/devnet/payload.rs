@@ -27,7 +27,7 @@ pub const MAX_BYTES_PER_TRANSACTION: usize = 1 << 30;
 /// `MAX_TRANSACTIONS_PER_PAYLOAD` (bellatrix preset, both presets).
 pub const MAX_TRANSACTIONS_PER_PAYLOAD: usize = 1 << 20;
 /// `MAX_WITHDRAWALS_PER_PAYLOAD` (capella preset, minimal: customized 2**2 as of v1.4.0; not
-/// re-checked for v1.7, see NOTES-devnet.md).
+/// re-checked for v1.7, see docs/notes/devnet.md).
 pub const MAX_WITHDRAWALS_PER_PAYLOAD: usize = 4;
 /// `MAX_DEPOSIT_REQUESTS_PER_PAYLOAD` (electra minimal = mainnet as of v1.7.0-alpha.11).
 pub const MAX_DEPOSIT_REQUESTS_PER_PAYLOAD: usize = 8192;
