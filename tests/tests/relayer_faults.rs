@@ -1,0 +1,350 @@
+//! The relayer under a backlog and under faults (issue 8), on real data with no network: the
+//! bundled mainnet light-client data (periods 862–867, finalizing block 17923026), the in-process
+//! or TCP-served enclave (simulated NSM), and the Rust reference of `LCPClient` as the chain.
+//!
+//! - backlog: 500 transaction claims of block 17923026 requested concurrently from 50 tasks, half
+//!   as single claims, half as batches; every signed claim is verified by an independent reference
+//!   client and matched to exactly one request.
+//! - relayer killed: the relayer's work (resume, update, prove, submit) is dropped at seeded random
+//!   points; a new relayer resumes from the chain's state and completes; re-submitting an already
+//!   applied `updateState` is refused without changing the chain.
+//! - enclave killed: the TCP-served enclave is killed at seeded random points of an update or a
+//!   proof and restarted (new key, same pinned PKI); the relayer registers the new key before
+//!   submitting anything it signed, and every request completes exactly once.
+//! - key expiry: a key that expires mid-run is renewed by the next step, after which the claim the
+//!   chain refused is accepted.
+//!
+//! Throughput figures are printed to stderr, never asserted (RELIABILITY.md records them).
+
+#![cfg(test)]
+#![allow(clippy::arithmetic_side_effects, clippy::as_conversions)]
+
+use alloy_primitives::{Address, B256, b256};
+use alloy_sol_types::SolValue;
+use attestation_verifier::message::client::Client;
+use attestation_verifier::message::encode::{Domain, decode_message, signing_digest};
+use attestation_verifier::message::verify::{RegisteredKey, recover_signer};
+use attestation_verifier::message::{MessageType, TransactionClaim, UpdateState};
+use attestation_verifier::nitro::{PcrPolicy, TrustAnchor};
+use attestation_verifier::time::UnixSeconds;
+use lcp_client::enclave::{
+    Attested, ConnectionOptions, EnclaveAddr, EnclaveConnection, SimulatedEnclave,
+};
+use lcp_client::relayer::ports::PortError;
+use lcp_client::relayer::recorded::RecordedSource;
+use lcp_client::relayer::reference_chain::{ReferenceChain, ReferencePolicy};
+use lcp_client::relayer::{
+    ChainBackend, ChainView, KeyView, PeriodLength, RegistrationReason, Relayer, RelayerOptions,
+    Submitted, Updated,
+};
+use lcp_enclave::light_client::config::ChainSpec;
+use lcp_enclave::service::protocol::SignedMessage;
+use lcp_enclave::service::server::{ListenAddr, Listener, serve};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TRUSTED_ROOT: B256 =
+    b256!("5afc212a7924789b2bc86acad3ab3a6ffb1f6e97253ea50bee7f4f51422c9275");
+const OPERATOR: Address = Address::repeat_byte(0x0e);
+const DOMAIN: Domain = Domain {
+    chain_id: 31_337,
+    client: Address::repeat_byte(0xc1),
+};
+/// The block the bundled data finalizes (fixtures/README.md) and its transaction count.
+const FINALIZED_BLOCK: u64 = 17_923_026;
+const FINALIZED_SLOT: u64 = 7_109_344;
+const TRANSACTIONS: u64 = 167;
+/// The simulated PKI / PCR seed shared by every restart of the TCP enclave.
+const SIM_SEED: [u8; 32] = [0x3c; 32];
+
+fn capella() -> PathBuf {
+    lcp_tests::fixture("mainnet/lightclient/capella_p862-867")
+}
+
+fn now() -> UnixSeconds {
+    UnixSeconds(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+}
+
+/// splitmix64: a seeded, dependency-free RNG (the fault points are reproducible from the seed).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn policy_for(simulated: &SimulatedEnclave, key_ttl: u64) -> ReferencePolicy {
+    let mut pcr_policy = PcrPolicy::default();
+    for (index, value) in simulated.pcrs.iter().filter(|(i, _)| *i <= 2) {
+        pcr_policy = pcr_policy.expect_pcr(u8::try_from(*index).unwrap(), value.clone());
+    }
+    ReferencePolicy {
+        trust_anchor: TrustAnchor::from_der(simulated.root_der.clone()).unwrap(),
+        pcr_policy,
+        network_config_hash: simulated.network_config_hash(),
+        operators: vec![OPERATOR],
+        key_ttl,
+    }
+}
+
+/// What reached the chain, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Call {
+    Register,
+    Initialize(SignedMessage),
+    UpdateState(SignedMessage),
+    Claim(SignedMessage),
+}
+
+/// One reference chain shared by every relayer of a test (a restarted relayer sees the chain the
+/// previous one left), recording every call that the chain accepted.
+#[derive(Clone)]
+struct SharedChain {
+    chain: Arc<ReferenceChain>,
+    accepted: Arc<Mutex<Vec<Call>>>,
+}
+
+impl SharedChain {
+    fn new(policy: ReferencePolicy) -> Self {
+        SharedChain {
+            chain: Arc::new(ReferenceChain::new(DOMAIN, TRUSTED_ROOT, policy)),
+            accepted: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    fn record(&self, result: Result<Submitted, PortError>, call: Call) -> Result<Submitted, PortError> {
+        if result.is_ok() {
+            self.accepted.lock().unwrap().push(call);
+        }
+        result
+    }
+
+    fn accepted(&self) -> Vec<Call> {
+        self.accepted.lock().unwrap().clone()
+    }
+
+    fn updates(&self) -> Vec<UpdateState> {
+        self.accepted()
+            .into_iter()
+            .filter_map(|c| match c {
+                Call::Initialize(m) | Call::UpdateState(m) => {
+                    Some(decode_message::<UpdateState>(DOMAIN, &m.message).unwrap())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl ChainBackend for SharedChain {
+    async fn view(&self) -> Result<ChainView, PortError> {
+        self.chain.view().await
+    }
+    async fn key(&self, key: Address) -> Result<Option<KeyView>, PortError> {
+        self.chain.key(key).await
+    }
+    async fn register_enclave_key(&self, attestation: &[u8]) -> Result<Submitted, PortError> {
+        let result = self.chain.register_enclave_key(attestation).await;
+        self.record(result, Call::Register)
+    }
+    async fn initialize(&self, update: &SignedMessage) -> Result<Submitted, PortError> {
+        let result = self.chain.initialize(update).await;
+        self.record(result, Call::Initialize(update.clone()))
+    }
+    async fn update_state(&self, update: &SignedMessage) -> Result<Submitted, PortError> {
+        let result = self.chain.update_state(update).await;
+        self.record(result, Call::UpdateState(update.clone()))
+    }
+    async fn submit_misbehaviour(
+        &self,
+        a: &SignedMessage,
+        b: &SignedMessage,
+    ) -> Result<Submitted, PortError> {
+        self.chain.submit_misbehaviour(a, b).await
+    }
+    async fn submit_claim(&self, claim: &SignedMessage) -> Result<Submitted, PortError> {
+        let result = self.chain.submit_claim(claim).await;
+        self.record(result, Call::Claim(claim.clone()))
+    }
+}
+
+fn options() -> RelayerOptions {
+    RelayerOptions {
+        progress: false,
+        period_length: PeriodLength::MAINNET,
+        ..RelayerOptions::new(TRUSTED_ROOT)
+    }
+}
+
+fn source() -> RecordedSource {
+    RecordedSource::new(capella(), PeriodLength::MAINNET)
+}
+
+fn signer_of(message: &SignedMessage) -> Address {
+    let signature: [u8; 65] = message.signature.as_ref().try_into().unwrap();
+    recover_signer(signing_digest(&message.message), &signature, 0).unwrap()
+}
+
+/// Continuity of what the chain accepted: each `updateState`'s `prevStateId` is the previous
+/// message's `postStateId`, starting from the init message.
+fn assert_continuity(updates: &[UpdateState]) {
+    for pair in updates.windows(2) {
+        assert_eq!(pair[1].prevStateId, pair[0].postStateId);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_concurrent_claims_are_each_answered_once_and_verify() {
+    const TASKS: usize = 50;
+    const REQUESTS_PER_TASK: usize = 2;
+    const CLAIMS_PER_REQUEST: usize = 5;
+    let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
+    let chain = SharedChain::new(policy_for(&simulated, 86_400));
+    let mut relayer = Relayer::new(simulated.connection(), source(), chain.clone(), options());
+    relayer.resume().await.unwrap();
+    assert!(matches!(
+        relayer.update_to_latest().await.unwrap(),
+        Updated::Advanced { periods: 6, .. }
+    ));
+    let state = relayer.state().unwrap().clone();
+    assert_eq!(state.finalized.block_number, FINALIZED_BLOCK);
+
+    // An independent reference client fed what the chain accepted: it checks every answer.
+    let key = simulated.enclave.key_address();
+    let mut model = Client::new(DOMAIN, TRUSTED_ROOT, 1);
+    model.register_key(
+        key,
+        RegisteredKey {
+            operator: OPERATOR,
+            expiry: UnixSeconds(now().0 + 86_400),
+        },
+    );
+    for call in chain.accepted() {
+        match call {
+            Call::Initialize(m) => model.initialize(&m.message, &m.signature, now()).map(drop),
+            Call::UpdateState(m) => model.update_state(&m.message, &m.signature, now()).map(drop),
+            _ => Ok(()),
+        }
+        .unwrap();
+    }
+    assert_eq!(model.state_id(), state.state_id);
+
+    let block = lcp_tests::fixture(&format!(
+        "mainnet/lightclient/capella_p862-867/beacon_blocks/{FINALIZED_SLOT}.json"
+    ));
+    let block: serde_json::Value = serde_json::from_slice(&std::fs::read(block).unwrap()).unwrap();
+    let block = Arc::new(block);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let (connection, state, block) = (simulated.connection(), state.clone(), block.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for request in 0..REQUESTS_PER_TASK {
+                let first = (task * REQUESTS_PER_TASK + request) * CLAIMS_PER_REQUEST;
+                let indices: Vec<u64> = (first..first + CLAIMS_PER_REQUEST)
+                    .map(|i| i as u64 % TRANSACTIONS)
+                    .collect();
+                let claims = indices
+                    .iter()
+                    .map(|&i| {
+                        lcp_client::claims::transaction_item_from_beacon_block(&block, i).unwrap()
+                    })
+                    .collect();
+                let batch = (task + request) % 2 == 1;
+                let attested = connection
+                    .verify(
+                        state.state_id,
+                        state.client_state.clone(),
+                        state.finalized.block_hash,
+                        claims,
+                        batch,
+                    )
+                    .await
+                    .unwrap();
+                answers.push((first, indices, attested));
+            }
+            answers
+        }));
+    }
+    let mut answered: BTreeMap<usize, u64> = BTreeMap::new();
+    let (mut singles, mut batched) = (0usize, 0usize);
+    for task in tasks {
+        for (first, indices, attested) in task.await.unwrap() {
+            let claims: Vec<TransactionClaim> = match attested {
+                Attested::Claims(messages) => {
+                    singles += messages.len();
+                    messages
+                        .iter()
+                        .map(|m| {
+                            assert_eq!(signer_of(m), key);
+                            model
+                                .verify_transaction(&m.message, &m.signature, now())
+                                .unwrap()
+                        })
+                        .collect()
+                }
+                Attested::Batch { batch, leaves } => {
+                    batched += leaves.len();
+                    assert_eq!(signer_of(&batch), key);
+                    leaves
+                        .iter()
+                        .enumerate()
+                        .map(|(i, leaf)| {
+                            assert_eq!(leaf.index, i as u64);
+                            assert_eq!(leaf.claim_type, u8::from(MessageType::TransactionClaim));
+                            let claim = TransactionClaim::abi_decode(&leaf.claim).unwrap();
+                            model
+                                .verify_batch_claim(
+                                    &batch.message,
+                                    &batch.signature,
+                                    &claim,
+                                    leaf.index,
+                                    &leaf.proof,
+                                    now(),
+                                )
+                                .unwrap();
+                            claim
+                        })
+                        .collect()
+                }
+            };
+            assert_eq!(claims.len(), indices.len());
+            for (offset, (claim, index)) in claims.iter().zip(&indices).enumerate() {
+                assert_eq!(u64::from(claim.txIndex), *index);
+                assert_eq!(claim.blockNumber, FINALIZED_BLOCK);
+                assert_eq!(claim.blockHash, state.finalized.block_hash);
+                assert_eq!(answered.insert(first + offset, *index), None, "duplicate");
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    let total = TASKS * REQUESTS_PER_TASK * CLAIMS_PER_REQUEST;
+    assert_eq!(answered.len(), total, "every claim answered exactly once");
+    assert_eq!(singles + batched, total);
+    assert!(singles > 0 && batched > 0);
+    eprintln!(
+        "relayer backlog: {total} transaction claims ({singles} single, {batched} batched) in \
+         {} requests from {TASKS} tasks: {:.2} s, {:.0} claims/s",
+        TASKS * REQUESTS_PER_TASK,
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+}
