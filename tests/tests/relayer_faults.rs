@@ -32,7 +32,7 @@ use lcp_client::enclave::{
 };
 use lcp_client::relayer::ports::PortError;
 use lcp_client::relayer::recorded::RecordedSource;
-use lcp_client::relayer::reference_chain::{ReferenceChain, ReferencePolicy};
+use lcp_client::relayer::reference_chain::{ReferenceChain, ReferenceChainError, ReferencePolicy};
 use lcp_client::relayer::{
     ChainBackend, ChainView, KeyView, PeriodLength, RegistrationReason, Relayer, RelayerOptions,
     Submitted, Updated,
@@ -347,4 +347,127 @@ async fn hundreds_of_concurrent_claims_are_each_answered_once_and_verify() {
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
     );
+}
+
+/// The reference chain's refusal as the message rule that failed.
+fn refusal(error: &PortError) -> &attestation_verifier::message::Error {
+    match error.downcast_ref::<ReferenceChainError>() {
+        Some(ReferenceChainError::Message(rule)) => rule,
+        other => panic!("expected a message rule refusal, got {other:?} ({error})"),
+    }
+}
+
+/// Everything a relayer does from an empty chain to a submitted claim of transaction `index`.
+async fn full_run<C: ChainBackend>(
+    relayer: &mut Relayer<RecordedSource, C>,
+    index: u64,
+) -> Result<Vec<Submitted>, lcp_client::relayer::RelayerError> {
+    relayer.resume().await?;
+    relayer.update_to_latest().await?;
+    let attested = relayer.prove_transactions(&[index], false).await?;
+    relayer.submit(&attested).await
+}
+
+/// The synced state id of the bundled data (the same for every key: ids hash the light-client
+/// state, not the signer).
+async fn synced_state_id(simulated: &SimulatedEnclave) -> (B256, B256) {
+    let chain = SharedChain::new(policy_for(simulated, 86_400));
+    let mut relayer = Relayer::new(simulated.connection(), source(), chain.clone(), options());
+    relayer.resume().await.unwrap();
+    let init = relayer.state().unwrap().state_id;
+    relayer.update_to_latest().await.unwrap();
+    (init, relayer.state().unwrap().state_id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_twice() {
+    const ROUNDS: u64 = 12;
+    let mut rng = Rng(0x00de_ad5e_ed01);
+    let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
+    let (init_id, synced_id) = synced_state_id(&simulated).await;
+    // One uninterrupted run, to scale the random cut points to the work's length.
+    let started = Instant::now();
+    {
+        let chain = SharedChain::new(policy_for(&simulated, 86_400));
+        let mut relayer = Relayer::new(simulated.connection(), source(), chain, options());
+        full_run(&mut relayer, 0).await.unwrap();
+    }
+    let full = started.elapsed().as_micros() as u64;
+    let dir = std::env::temp_dir().join(format!("lcp-relayer-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cut_phases = BTreeMap::new();
+    for round in 0..ROUNDS {
+        let cache = dir.join(format!("state-{round}.json"));
+        let use_cache = rng.below(2) == 1;
+        let chain = SharedChain::new(policy_for(&simulated, 86_400));
+        let index = rng.below(TRANSACTIONS);
+        let cut = Duration::from_micros(rng.below(full));
+        let mut first = Relayer::new(
+            simulated.connection(),
+            source(),
+            chain.clone(),
+            RelayerOptions {
+                cache_path: Some(cache.clone()),
+                ..options()
+            },
+        );
+        let finished = tokio::time::timeout(cut, full_run(&mut first, index))
+            .await
+            .is_ok();
+        drop(first);
+        // Where the kill landed, by what the chain had accepted.
+        let before = chain.accepted();
+        let phase = match before.last() {
+            _ if finished => "finished",
+            None => "before registration",
+            Some(Call::Register) => "after registration",
+            Some(Call::Initialize(_)) => "after initialize",
+            Some(Call::UpdateState(_)) => "after updateState",
+            Some(Call::Claim(_)) => "after the claim",
+        };
+        *cut_phases.entry(phase).or_insert(0u32) += 1;
+
+        // A new relayer (with or without the first one's cache) resumes from the chain.
+        let mut second = Relayer::new(
+            simulated.connection(),
+            source(),
+            chain.clone(),
+            RelayerOptions {
+                cache_path: use_cache.then_some(cache),
+                ..options()
+            },
+        );
+        let submitted = full_run(&mut second, index).await.unwrap();
+        assert_eq!(submitted.len(), 1);
+        assert_eq!(second.state().unwrap().state_id, synced_id);
+        assert_eq!(chain.view().await.unwrap().state_id, synced_id);
+        assert_eq!(chain.chain.block_hash(FINALIZED_BLOCK), Some(second.state().unwrap().finalized.block_hash));
+
+        // Exactly one initialize and one updateState reached the chain, in continuity.
+        let updates = chain.updates();
+        assert_eq!(updates.len(), 2, "round {round}: {phase}");
+        assert_eq!(updates[0].postStateId, init_id);
+        assert_eq!(updates[1].postStateId, synced_id);
+        assert_continuity(&updates);
+
+        // Double submission: the applied messages again are refused, the chain is unchanged.
+        for call in chain.accepted() {
+            match call {
+                Call::Initialize(m) => assert!(matches!(
+                    refusal(&chain.initialize(&m).await.unwrap_err()),
+                    attestation_verifier::message::Error::AlreadyInitialized { state_id }
+                        if *state_id == synced_id
+                )),
+                Call::UpdateState(m) => assert!(matches!(
+                    refusal(&chain.update_state(&m).await.unwrap_err()),
+                    attestation_verifier::message::Error::StateDiscontinuity { .. }
+                )),
+                _ => {}
+            }
+        }
+        assert_eq!(chain.view().await.unwrap().state_id, synced_id);
+        assert_eq!(chain.updates().len(), 2);
+    }
+    eprintln!("relayer killed: {ROUNDS} rounds, cut points {cut_phases:?}, full run {full} µs");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
