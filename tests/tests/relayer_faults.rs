@@ -471,3 +471,145 @@ async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_t
     eprintln!("relayer killed: {ROUNDS} rounds, cut points {cut_phases:?}, full run {full} µs");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An enclave served over TCP on its own runtime; dropping it kills the enclave and every
+/// connection, as a process exit would. Restarts keep the pinned PKI (`SIM_SEED`), not the key.
+struct Served {
+    runtime: tokio::runtime::Runtime,
+    key: Address,
+}
+
+fn serve_on(addr: SocketAddr) -> (Served, SocketAddr, SimulatedEnclave) {
+    let simulated =
+        SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, Some(SIM_SEED)).unwrap();
+    let key = simulated.enclave.key_address();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(Listener::bind(ListenAddr::Tcp(addr)))
+        .unwrap();
+    let addr = listener.local_tcp_addr().unwrap();
+    runtime.spawn(serve(listener, simulated.enclave.clone()));
+    (Served { runtime, key }, addr, simulated)
+}
+
+async fn start_served(addr: SocketAddr) -> (Served, SocketAddr, SimulatedEnclave) {
+    tokio::task::spawn_blocking(move || serve_on(addr))
+        .await
+        .unwrap()
+}
+
+async fn kill(served: Served) {
+    tokio::task::spawn_blocking(move || served.runtime.shutdown_background())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_completes_once() {
+    const ROUNDS: u64 = 10;
+    let mut rng = Rng(0x0e1c_1a7e_5eed);
+    let (mut served, addr, simulated) = start_served("127.0.0.1:0".parse().unwrap()).await;
+    let policy = policy_for(&simulated, 86_400);
+    let (init_id, synced_id) = synced_state_id(&simulated).await;
+    let connect = || {
+        EnclaveConnection::remote(
+            EnclaveAddr::Tcp(addr),
+            ConnectionOptions {
+                connect_attempts: 40,
+                backoff: Duration::from_millis(50),
+                max_backoff: Duration::from_millis(200),
+                ..ConnectionOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    // One uninterrupted run over TCP scales the kill points.
+    let started = Instant::now();
+    {
+        let mut relayer = Relayer::new(connect(), source(), SharedChain::new(policy.clone()), options());
+        full_run(&mut relayer, 1).await.unwrap();
+    }
+    let full = started.elapsed().as_micros() as u64;
+    let (mut restarts, mut failed_runs, mut new_keys_registered) = (0u32, 0u32, 0u32);
+    for round in 0..ROUNDS {
+        let chain = SharedChain::new(policy.clone());
+        let index = rng.below(TRANSACTIONS);
+        let kill_at = Duration::from_micros(rng.below(full));
+        let restart_after = Duration::from_millis(rng.below(300));
+        let mut relayer = Relayer::new(connect(), source(), chain.clone(), options());
+        let work = tokio::spawn(async move {
+            let result = full_run(&mut relayer, index).await;
+            (relayer, result)
+        });
+        tokio::time::sleep(kill_at).await;
+        let old_key = served.key;
+        kill(served).await;
+        tokio::time::sleep(restart_after).await;
+        let (restarted, _, _) = start_served(addr).await;
+        served = restarted;
+        restarts += 1;
+        assert_ne!(served.key, old_key);
+        let (mut relayer, mut result) = work.await.unwrap();
+        let mut attempts = 1;
+        while let Err(error) = &result {
+            eprintln!("round {round}: run failed ({error}); running again");
+            failed_runs += 1;
+            attempts += 1;
+            assert!(attempts <= 3, "round {round}: {error}");
+            result = full_run(&mut relayer, index).await;
+        }
+        assert_eq!(result.unwrap().len(), 1);
+        // State: init then ONE updateState, in continuity, at the synced id.
+        let updates = chain.updates();
+        assert_eq!(updates.len(), 2, "round {round}");
+        assert_eq!(updates[0].postStateId, init_id);
+        assert_eq!(updates[1].postStateId, synced_id);
+        assert_continuity(&updates);
+        assert_eq!(chain.view().await.unwrap().state_id, synced_id);
+        // The claim was accepted exactly once, for the requested transaction.
+        let claims: Vec<TransactionClaim> = chain
+            .accepted()
+            .iter()
+            .filter_map(|c| match c {
+                Call::Claim(m) => Some(decode_message::<TransactionClaim>(DOMAIN, &m.message).unwrap()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(claims.len(), 1, "round {round}");
+        assert_eq!(u64::from(claims[0].txIndex), index);
+        // Nothing signed by a dead key after its replacement: signers only move forward (each
+        // message is signed by the newest key seen so far), and the restarted key, if it signed
+        // anything, was registered first.
+        let registrations = chain
+            .accepted()
+            .iter()
+            .filter(|c| matches!(c, Call::Register))
+            .count();
+        let mut signers: Vec<Address> = Vec::new();
+        for call in chain.accepted() {
+            let message = match call {
+                Call::Initialize(m) | Call::UpdateState(m) | Call::Claim(m) => m,
+                Call::Register => continue,
+            };
+            let signer = signer_of(&message);
+            if signers.last() != Some(&signer) {
+                assert!(!signers.contains(&signer), "round {round}: an old key signed again");
+                signers.push(signer);
+            }
+        }
+        assert!(registrations >= signers.len());
+        if signers.contains(&served.key) {
+            new_keys_registered += 1;
+            assert_eq!(relayer.registered_key(), Some(served.key));
+        }
+    }
+    kill(served).await;
+    eprintln!(
+        "enclave killed: {ROUNDS} rounds, {restarts} restarts, {failed_runs} runs failed and were \
+         run again, {new_keys_registered} rounds finished with the restarted key; full run {full} µs"
+    );
+}
