@@ -613,3 +613,46 @@ async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_comple
          run again, {new_keys_registered} rounds finished with the restarted key; full run {full} µs"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_that_expires_mid_run_is_renewed_by_the_next_step() {
+    const KEY_TTL: u64 = 3;
+    let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
+    let chain = SharedChain::new(policy_for(&simulated, KEY_TTL));
+    let mut relayer = Relayer::new(
+        simulated.connection(),
+        source(),
+        chain.clone(),
+        RelayerOptions {
+            renew_before_secs: 1,
+            ..options()
+        },
+    );
+    relayer.resume().await.unwrap();
+    relayer.update_to_latest().await.unwrap();
+    let key = simulated.enclave.key_address();
+    let expiry = chain.key(key).await.unwrap().unwrap().expiry;
+    let attested = relayer.prove_transactions(&[7], false).await.unwrap();
+    // The key expires before the proof is submitted: the chain refuses it, by the expiry rule.
+    while chain.view().await.unwrap().now < expiry {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let Attested::Claims(messages) = &attested else {
+        panic!("single claims requested");
+    };
+    assert!(matches!(
+        refusal(&chain.submit_claim(&messages[0]).await.unwrap_err()),
+        attestation_verifier::message::Error::KeyExpired { signer, .. } if *signer == key
+    ));
+    // The next step sees the expiry and registers the key again with a fresh attestation.
+    let registrations = |calls: &[Call]| calls.iter().filter(|c| matches!(c, Call::Register)).count();
+    assert_eq!(registrations(&chain.accepted()), 1);
+    let renewed = relayer.ensure_key().await.unwrap().unwrap();
+    assert_eq!(renewed.reason, RegistrationReason::Renewal);
+    assert_eq!(renewed.key, key);
+    assert!(chain.key(key).await.unwrap().unwrap().expiry > expiry);
+    assert_eq!(registrations(&chain.accepted()), 2);
+    // The same signed claim is accepted now; the state did not move.
+    assert_eq!(relayer.submit(&attested).await.unwrap().len(), 1);
+    assert!(matches!(relayer.step().await.unwrap(), Updated::UpToDate(_)));
+}
