@@ -123,13 +123,21 @@ struct SharedChain {
 
 impl SharedChain {
     fn new(policy: ReferencePolicy) -> Self {
+        Self::with_root(TRUSTED_ROOT, policy)
+    }
+
+    fn with_root(trusted_root: B256, policy: ReferencePolicy) -> Self {
         SharedChain {
-            chain: Arc::new(ReferenceChain::new(DOMAIN, TRUSTED_ROOT, policy)),
+            chain: Arc::new(ReferenceChain::new(DOMAIN, trusted_root, policy)),
             accepted: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
-    fn record(&self, result: Result<Submitted, PortError>, call: Call) -> Result<Submitted, PortError> {
+    fn record(
+        &self,
+        result: Result<Submitted, PortError>,
+        call: Call,
+    ) -> Result<Submitted, PortError> {
         if result.is_ok() {
             self.accepted.lock().unwrap().push(call);
         }
@@ -239,7 +247,9 @@ async fn hundreds_of_concurrent_claims_are_each_answered_once_and_verify() {
     for call in chain.accepted() {
         match call {
             Call::Initialize(m) => model.initialize(&m.message, &m.signature, now()).map(drop),
-            Call::UpdateState(m) => model.update_state(&m.message, &m.signature, now()).map(drop),
+            Call::UpdateState(m) => model
+                .update_state(&m.message, &m.signature, now())
+                .map(drop),
             _ => Ok(()),
         }
         .unwrap();
@@ -387,11 +397,15 @@ async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_t
     let (init_id, synced_id) = synced_state_id(&simulated).await;
     // One uninterrupted run, to scale the random cut points to the work's length.
     let started = Instant::now();
-    {
+    let prove_and_submit = {
         let chain = SharedChain::new(policy_for(&simulated, 86_400));
         let mut relayer = Relayer::new(simulated.connection(), source(), chain, options());
+        relayer.resume().await.unwrap();
+        relayer.update_to_latest().await.unwrap();
+        let proving = Instant::now();
         full_run(&mut relayer, 0).await.unwrap();
-    }
+        proving.elapsed().as_micros() as u64
+    };
     let full = started.elapsed().as_micros() as u64;
     let dir = std::env::temp_dir().join(format!("lcp-relayer-faults-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -401,7 +415,6 @@ async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_t
         let use_cache = rng.below(2) == 1;
         let chain = SharedChain::new(policy_for(&simulated, 86_400));
         let index = rng.below(TRANSACTIONS);
-        let cut = Duration::from_micros(rng.below(full));
         let mut first = Relayer::new(
             simulated.connection(),
             source(),
@@ -411,6 +424,15 @@ async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_t
                 ..options()
             },
         );
+        // Odd rounds: synced first, then killed while proving or submitting.
+        let cut = if round % 2 == 1 {
+            first.resume().await.unwrap();
+            first.update_to_latest().await.unwrap();
+            // (the calibration run read the block cold: a third of it spans the warm work)
+            Duration::from_micros(rng.below(prove_and_submit / 3))
+        } else {
+            Duration::from_micros(rng.below(full))
+        };
         let finished = tokio::time::timeout(cut, full_run(&mut first, index))
             .await
             .is_ok();
@@ -441,7 +463,10 @@ async fn a_relayer_dropped_at_random_points_is_replaced_and_nothing_is_applied_t
         assert_eq!(submitted.len(), 1);
         assert_eq!(second.state().unwrap().state_id, synced_id);
         assert_eq!(chain.view().await.unwrap().state_id, synced_id);
-        assert_eq!(chain.chain.block_hash(FINALIZED_BLOCK), Some(second.state().unwrap().finalized.block_hash));
+        assert_eq!(
+            chain.chain.block_hash(FINALIZED_BLOCK),
+            Some(second.state().unwrap().finalized.block_hash)
+        );
 
         // Exactly one initialize and one updateState reached the chain, in continuity.
         let updates = chain.updates();
@@ -530,7 +555,12 @@ async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_comple
     // One uninterrupted run over TCP scales the kill points.
     let started = Instant::now();
     {
-        let mut relayer = Relayer::new(connect(), source(), SharedChain::new(policy.clone()), options());
+        let mut relayer = Relayer::new(
+            connect(),
+            source(),
+            SharedChain::new(policy.clone()),
+            options(),
+        );
         full_run(&mut relayer, 1).await.unwrap();
     }
     let full = started.elapsed().as_micros() as u64;
@@ -575,7 +605,9 @@ async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_comple
             .accepted()
             .iter()
             .filter_map(|c| match c {
-                Call::Claim(m) => Some(decode_message::<TransactionClaim>(DOMAIN, &m.message).unwrap()),
+                Call::Claim(m) => {
+                    Some(decode_message::<TransactionClaim>(DOMAIN, &m.message).unwrap())
+                }
                 _ => None,
             })
             .collect();
@@ -597,7 +629,10 @@ async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_comple
             };
             let signer = signer_of(&message);
             if signers.last() != Some(&signer) {
-                assert!(!signers.contains(&signer), "round {round}: an old key signed again");
+                assert!(
+                    !signers.contains(&signer),
+                    "round {round}: an old key signed again"
+                );
                 signers.push(signer);
             }
         }
@@ -645,7 +680,8 @@ async fn a_key_that_expires_mid_run_is_renewed_by_the_next_step() {
         attestation_verifier::message::Error::KeyExpired { signer, .. } if *signer == key
     ));
     // The next step sees the expiry and registers the key again with a fresh attestation.
-    let registrations = |calls: &[Call]| calls.iter().filter(|c| matches!(c, Call::Register)).count();
+    let registrations =
+        |calls: &[Call]| calls.iter().filter(|c| matches!(c, Call::Register)).count();
     assert_eq!(registrations(&chain.accepted()), 1);
     let renewed = relayer.ensure_key().await.unwrap().unwrap();
     assert_eq!(renewed.reason, RegistrationReason::Renewal);
@@ -654,5 +690,113 @@ async fn a_key_that_expires_mid_run_is_renewed_by_the_next_step() {
     assert_eq!(registrations(&chain.accepted()), 2);
     // The same signed claim is accepted now; the state did not move.
     assert_eq!(relayer.submit(&attested).await.unwrap().len(), 1);
-    assert!(matches!(relayer.step().await.unwrap(), Updated::UpToDate(_)));
+    assert!(matches!(
+        relayer.step().await.unwrap(),
+        Updated::UpToDate(_)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_periods_behind_the_relayer_catches_up_in_several_batches() {
+    use lcp_enclave::light_client::config::Fork;
+    use lcp_enclave::service::protocol::MAX_UPDATES_PER_REQUEST;
+    use lcp_tests::devnet::relayer_source::DevnetSource;
+    use lcp_tests::devnet::synthetic::SyntheticChain;
+    use lcp_tests::devnet::{Devnet, period_at_slot};
+    const PERIODS: u64 = 40;
+    let started = Instant::now();
+    let mut devnet = Devnet::new([0x40; 32], Fork::Electra).unwrap();
+    let mut blocks = SyntheticChain::new(Fork::Electra);
+    let mut rounds = Vec::new();
+    while rounds
+        .last()
+        .is_none_or(|r: &lcp_tests::devnet::DevnetRound| period_at_slot(r.finalized.slot) < PERIODS)
+    {
+        let finalized = blocks.next_block(&[]).unwrap();
+        let attested = blocks.next_block(&[]).unwrap();
+        rounds.push(
+            devnet
+                .finalize(
+                    &finalized.execution_block().unwrap(),
+                    &attested.execution_block().unwrap(),
+                )
+                .unwrap(),
+        );
+    }
+    let generated = started.elapsed();
+    let source = DevnetSource::new(&rounds).unwrap();
+    assert_eq!(source.periods(), (0..=PERIODS).collect::<Vec<_>>());
+    let last = rounds.last().unwrap().clone();
+    let trusted_root = rounds[0].trusted_root;
+
+    let simulated = SimulatedEnclave::start(devnet.spec().clone(), OPERATOR, DOMAIN, None).unwrap();
+    let chain = SharedChain::with_root(trusted_root, policy_for(&simulated, 86_400));
+    let mut relayer = Relayer::new(
+        simulated.connection(),
+        source,
+        chain.clone(),
+        RelayerOptions {
+            period_length: PeriodLength::MINIMAL,
+            progress: false,
+            ..RelayerOptions::new(trusted_root)
+        },
+    );
+    relayer.resume().await.unwrap();
+    let synced = Instant::now();
+    let Updated::Advanced {
+        to,
+        periods,
+        applied,
+        stale,
+        submitted,
+        ..
+    } = relayer.update_to_latest().await.unwrap()
+    else {
+        panic!("expected the chain to advance");
+    };
+    let sync_time = synced.elapsed();
+    // 41 period updates (0..=40): one request of 32, one of 9, each followed by its updateState.
+    assert_eq!(periods, PERIODS + 1);
+    const { assert!(MAX_UPDATES_PER_REQUEST < 41) };
+    assert_eq!(submitted.len(), 2);
+    // Every object was used: 41 period updates and the finality update, none refused.
+    assert_eq!((u64::from(applied), stale), (PERIODS + 2, 0));
+    assert_eq!(to.slot, last.finalized.slot);
+    assert_eq!(to.block_number, last.finalized.block_number);
+    assert_eq!(to.block_hash, last.finalized.block_hash);
+    // Continuity: init → batch 1 (ends at period 31's update) → batch 2 (ends at the finality).
+    let updates = chain.updates();
+    assert_eq!(updates.len(), 3);
+    assert_continuity(&updates);
+    let end_of_first_batch = rounds
+        .iter()
+        .rfind(|r| period_at_slot(r.attested_slot) == 31)
+        .unwrap();
+    assert_eq!(updates[1].finalizedSlot, end_of_first_batch.finalized.slot);
+    assert_eq!(
+        updates[1].blockNumber,
+        end_of_first_batch.finalized.block_number
+    );
+    assert_eq!(updates[2].blockNumber, last.finalized.block_number);
+    for update in &updates[1..] {
+        assert_eq!(
+            chain.chain.block_hash(update.blockNumber),
+            Some(update.blockHash)
+        );
+    }
+    assert_eq!(chain.view().await.unwrap().state_id, updates[2].postStateId);
+    assert!(relayer.source().rejections().is_empty());
+    assert!(matches!(
+        relayer.update_to_latest().await.unwrap(),
+        Updated::UpToDate(_)
+    ));
+    eprintln!(
+        "relayer backlog: {} devnet rounds over {} periods generated in {:.2} s; sync of {periods} \
+         period updates in {} requests: {:.2} s ({applied} applied, {stale} stale)",
+        rounds.len(),
+        PERIODS + 1,
+        generated.as_secs_f64(),
+        submitted.len(),
+        sync_time.as_secs_f64(),
+    );
 }
