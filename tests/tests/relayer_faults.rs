@@ -34,8 +34,8 @@ use lcp_client::relayer::ports::PortError;
 use lcp_client::relayer::recorded::RecordedSource;
 use lcp_client::relayer::reference_chain::{ReferenceChain, ReferenceChainError, ReferencePolicy};
 use lcp_client::relayer::{
-    ChainBackend, ChainView, KeyView, PeriodLength, RegistrationReason, Relayer, RelayerOptions,
-    Submitted, Updated,
+    ChainBackend, ChainView, KeyView, PeriodLength, RegistrationReason, Relayer, RelayerError,
+    RelayerOptions, Resumed, Submitted, Updated,
 };
 use lcp_enclave::light_client::config::ChainSpec;
 use lcp_enclave::service::protocol::SignedMessage;
@@ -198,6 +198,15 @@ fn options() -> RelayerOptions {
         progress: false,
         period_length: PeriodLength::MAINNET,
         ..RelayerOptions::new(TRUSTED_ROOT)
+    }
+}
+
+fn devnet_options(trusted_root: B256, cache_path: Option<PathBuf>) -> RelayerOptions {
+    RelayerOptions {
+        period_length: PeriodLength::MINIMAL,
+        progress: false,
+        cache_path,
+        ..RelayerOptions::new(trusted_root)
     }
 }
 
@@ -729,17 +738,16 @@ async fn forty_periods_behind_the_relayer_catches_up_in_several_batches() {
     let last = rounds.last().unwrap().clone();
     let trusted_root = rounds[0].trusted_root;
 
+    let dir = std::env::temp_dir().join(format!("lcp-relayer-backlog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cache = dir.join("state.json");
     let simulated = SimulatedEnclave::start(devnet.spec().clone(), OPERATOR, DOMAIN, None).unwrap();
     let chain = SharedChain::with_root(trusted_root, policy_for(&simulated, 86_400));
     let mut relayer = Relayer::new(
         simulated.connection(),
         source,
         chain.clone(),
-        RelayerOptions {
-            period_length: PeriodLength::MINIMAL,
-            progress: false,
-            ..RelayerOptions::new(trusted_root)
-        },
+        devnet_options(trusted_root, Some(cache.clone())),
     );
     relayer.resume().await.unwrap();
     let synced = Instant::now();
@@ -790,6 +798,37 @@ async fn forty_periods_behind_the_relayer_catches_up_in_several_batches() {
         relayer.update_to_latest().await.unwrap(),
         Updated::UpToDate(_)
     ));
+
+    // Stale finality: sources that stopped ten periods ago. A relayer holding the chain's state
+    // (from the cache) finds nothing newer and submits nothing; one without it cannot rebuild the
+    // chain's state from them and says so; the chain is unchanged either way.
+    let stale_rounds = &rounds[..rounds.len() - 20];
+    let synced_id = chain.view().await.unwrap().state_id;
+    let mut cached = Relayer::new(
+        simulated.connection(),
+        DevnetSource::new(stale_rounds).unwrap(),
+        chain.clone(),
+        devnet_options(trusted_root, Some(cache)),
+    );
+    assert_eq!(cached.resume().await.unwrap(), Resumed::Cache);
+    assert_eq!(
+        cached.update_to_latest().await.unwrap(),
+        Updated::UpToDate(to)
+    );
+    let mut fresh = Relayer::new(
+        simulated.connection(),
+        DevnetSource::new(stale_rounds).unwrap(),
+        chain.clone(),
+        devnet_options(trusted_root, None),
+    );
+    assert!(matches!(
+        fresh.resume().await,
+        Err(RelayerError::ChainStateUnreachable { chain, .. }) if chain == synced_id
+    ));
+    assert_eq!(chain.view().await.unwrap().state_id, synced_id);
+    assert_eq!(chain.updates().len(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+
     eprintln!(
         "relayer backlog: {} devnet rounds over {} periods generated in {:.2} s; sync of {periods} \
          period updates in {} requests: {:.2} s ({applied} applied, {stale} stale)",
