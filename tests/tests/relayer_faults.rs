@@ -660,7 +660,8 @@ async fn an_enclave_killed_at_random_points_is_replaced_and_every_request_comple
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_that_expires_mid_run_is_renewed_by_the_next_step() {
-    const KEY_TTL: u64 = 3;
+    // Long enough for the sync to finish under load before the key expires.
+    const KEY_TTL: u64 = 6;
     let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
     let chain = SharedChain::new(policy_for(&simulated, KEY_TTL));
     let mut relayer = Relayer::new(
