@@ -840,3 +840,102 @@ async fn forty_periods_behind_the_relayer_catches_up_in_several_batches() {
         sync_time.as_secs_f64(),
     );
 }
+
+/// A destination-chain failure injected into the next `updateState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+enum Injected {
+    /// The transaction never made it into a block (dropped, or reverted before applying).
+    #[error("transaction dropped")]
+    Dropped,
+    /// The transaction was mined and applied, but the relayer saw an error (lost receipt).
+    #[error("receipt lost after the transaction was applied")]
+    LostReceipt,
+}
+
+/// [`SharedChain`] with one injected `updateState` failure.
+#[derive(Clone)]
+struct FlakyChain {
+    chain: SharedChain,
+    next_update: Arc<Mutex<Option<Injected>>>,
+}
+
+impl ChainBackend for FlakyChain {
+    async fn view(&self) -> Result<ChainView, PortError> {
+        self.chain.view().await
+    }
+    async fn key(&self, key: Address) -> Result<Option<KeyView>, PortError> {
+        self.chain.key(key).await
+    }
+    async fn register_enclave_key(&self, attestation: &[u8]) -> Result<Submitted, PortError> {
+        self.chain.register_enclave_key(attestation).await
+    }
+    async fn initialize(&self, update: &SignedMessage) -> Result<Submitted, PortError> {
+        self.chain.initialize(update).await
+    }
+    async fn update_state(&self, update: &SignedMessage) -> Result<Submitted, PortError> {
+        let fault = self.next_update.lock().unwrap().take();
+        match fault {
+            Some(Injected::Dropped) => Err(Injected::Dropped.into()),
+            Some(Injected::LostReceipt) => {
+                self.chain.update_state(update).await?;
+                Err(Injected::LostReceipt.into())
+            }
+            None => self.chain.update_state(update).await,
+        }
+    }
+    async fn submit_misbehaviour(
+        &self,
+        a: &SignedMessage,
+        b: &SignedMessage,
+    ) -> Result<Submitted, PortError> {
+        self.chain.submit_misbehaviour(a, b).await
+    }
+    async fn submit_claim(&self, claim: &SignedMessage) -> Result<Submitted, PortError> {
+        self.chain.submit_claim(claim).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_or_unconfirmed_update_is_recovered_by_the_next_step_without_a_double_apply() {
+    let simulated = SimulatedEnclave::start(ChainSpec::mainnet(), OPERATOR, DOMAIN, None).unwrap();
+    let (init_id, synced_id) = synced_state_id(&simulated).await;
+    for fault in [Injected::Dropped, Injected::LostReceipt] {
+        let chain = FlakyChain {
+            chain: SharedChain::new(policy_for(&simulated, 86_400)),
+            next_update: Arc::new(Mutex::new(None)),
+        };
+        let mut relayer = Relayer::new(simulated.connection(), source(), chain.clone(), options());
+        relayer.resume().await.unwrap();
+        *chain.next_update.lock().unwrap() = Some(fault);
+        match relayer.update_to_latest().await {
+            Err(RelayerError::Chain {
+                what: "updateState",
+                source,
+            }) => assert_eq!(source.downcast_ref::<Injected>(), Some(&fault)),
+            other => panic!("expected the injected {fault:?}, got {other:?}"),
+        }
+        // The relayer keeps the state it knows was applied.
+        assert_eq!(relayer.state().unwrap().state_id, init_id);
+        let expected_chain = match fault {
+            Injected::Dropped => init_id,
+            Injected::LostReceipt => synced_id,
+        };
+        assert_eq!(chain.view().await.unwrap().state_id, expected_chain);
+        // The next step: a dropped update is sent again; an applied one is found on the chain
+        // (state rebuilt to the chain's id) and not sent again.
+        let step = relayer.step().await.unwrap();
+        match fault {
+            Injected::Dropped => assert!(matches!(step, Updated::Advanced { .. }), "{step:?}"),
+            Injected::LostReceipt => assert!(matches!(step, Updated::UpToDate(_)), "{step:?}"),
+        }
+        assert_eq!(relayer.state().unwrap().state_id, synced_id);
+        assert_eq!(chain.view().await.unwrap().state_id, synced_id);
+        let updates = chain.chain.updates();
+        assert_eq!(
+            updates.len(),
+            2,
+            "{fault:?}: one initialize, one updateState"
+        );
+        assert_continuity(&updates);
+    }
+}
