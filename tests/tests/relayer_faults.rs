@@ -1,6 +1,7 @@
-//! The relayer under a backlog and under faults (issue 8), on real data with no network: the
-//! bundled mainnet light-client data (periods 862–867, finalizing block 17923026), the in-process
-//! or TCP-served enclave (simulated NSM), and the Rust reference of `LCPClient` as the chain.
+//! The relayer under a backlog and under faults (issue 8), with no network: the bundled mainnet
+//! light-client data (periods 862–867, finalizing block 17923026) or the devnet generator, the
+//! in-process or TCP-served enclave (simulated NSM), and the Rust reference of `LCPClient` as the
+//! chain.
 //!
 //! - backlog: 500 transaction claims of block 17923026 requested concurrently from 50 tasks, half
 //!   as single claims, half as batches; every signed claim is verified by an independent reference
@@ -13,6 +14,10 @@
 //!   submitting anything it signed, and every request completes exactly once.
 //! - key expiry: a key that expires mid-run is renewed by the next step, after which the claim the
 //!   chain refused is accepted.
+//! - destination chain: a dropped `updateState` is sent again by the next step; one applied but
+//!   reported failed is found on the chain and not sent again.
+//! - backlog of periods: 40 devnet periods caught up in two `UpdateClient` batches, in continuity;
+//!   stale sources then change nothing.
 //!
 //! Throughput figures are printed to stderr, never asserted (RELIABILITY.md records them).
 
