@@ -32,6 +32,7 @@ pub mod fixture;
 pub mod json;
 pub mod keys;
 pub mod payload;
+pub mod relayer_source;
 pub mod ssz;
 pub mod synthetic;
 
