@@ -39,8 +39,8 @@ use lcp_client::relayer::ports::PortError;
 use lcp_client::relayer::recorded::RecordedSource;
 use lcp_client::relayer::reference_chain::{ReferenceChain, ReferenceChainError, ReferencePolicy};
 use lcp_client::relayer::{
-    ChainBackend, ChainView, KeyView, PeriodLength, RegistrationReason, Relayer, RelayerError,
-    RelayerOptions, Resumed, Submitted, Updated,
+    ChainBackend, ChainView, KeyView, PeriodLength, Relayer, RelayerError, RelayerOptions, Resumed,
+    Submitted, Updated,
 };
 use lcp_enclave::light_client::config::ChainSpec;
 use lcp_enclave::service::protocol::SignedMessage;
@@ -694,17 +694,16 @@ async fn a_key_that_expires_mid_run_is_renewed_by_the_next_step() {
         refusal(&chain.submit_claim(&messages[0]).await.unwrap_err()),
         attestation_verifier::message::Error::KeyExpired { signer, .. } if *signer == key
     ));
-    // The next step sees the expiry and registers the key again with a fresh attestation.
+    // The relayer's own submit checks the key first: it registers the key again with a fresh
+    // attestation, then the same signed claim is accepted.
     let registrations =
         |calls: &[Call]| calls.iter().filter(|c| matches!(c, Call::Register)).count();
     assert_eq!(registrations(&chain.accepted()), 1);
-    let renewed = relayer.ensure_key().await.unwrap().unwrap();
-    assert_eq!(renewed.reason, RegistrationReason::Renewal);
-    assert_eq!(renewed.key, key);
+    assert_eq!(relayer.submit(&attested).await.unwrap().len(), 1);
     assert!(chain.key(key).await.unwrap().unwrap().expiry > expiry);
     assert_eq!(registrations(&chain.accepted()), 2);
-    // The same signed claim is accepted now; the state did not move.
-    assert_eq!(relayer.submit(&attested).await.unwrap().len(), 1);
+    // Nothing more to renew, and the state did not move.
+    assert!(relayer.ensure_key().await.unwrap().is_none());
     assert!(matches!(
         relayer.step().await.unwrap(),
         Updated::UpToDate(_)

@@ -815,6 +815,10 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
 
     /// Submits attested single claims to the chain's `verify*` entry points, one transaction each.
     ///
+    /// The key check runs first: a proof signed just before the key's expiry (or before an
+    /// enclave restart) is submitted only once the chain holds a live registration of the key,
+    /// instead of being refused with `KeyExpired` and waiting for the next daemon step.
+    ///
     /// # Errors
     /// [`RelayerError::UnexpectedAttestation`] for a batch (submit its leaves with the chain's
     /// batch entry points); chain failures.
@@ -825,6 +829,7 @@ impl<S: LightClientSource, C: ChainBackend> Relayer<S, C> {
                 got: "a batch",
             });
         };
+        self.ensure_key().await?;
         let mut out = Vec::new();
         for message in messages {
             out.push(self.chain.submit_claim(message).await.map_err(|source| {
