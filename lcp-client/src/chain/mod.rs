@@ -35,7 +35,7 @@ use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::BlockId;
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::SolValue;
+use alloy_sol_types::{SolCall, SolValue};
 use attestation_verifier::message::{
     AccountClaim, BatchClaims, Domain, MessageType, ReceiptLogClaim, StorageClaim, TransactionClaim,
 };
@@ -361,15 +361,12 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TransactionClaim, ChainError> {
-        const CALL: &str = "LCPClient.verifyTransaction";
         let s = signed.into();
-        let claim = self
-            .client()
-            .verifyTransaction(s.message, s.signatures)
-            .call()
-            .await
-            .map_err(|e| ChainError::from_contract(CALL, e))?;
-        convert(CALL, &claim)
+        let call = LCPClient::verifyTransactionCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        self.claim_call("LCPClient.verifyTransaction", call).await
     }
 
     /// `verifyReceiptLog` as an `eth_call`.
@@ -380,15 +377,12 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<ReceiptLogClaim, ChainError> {
-        const CALL: &str = "LCPClient.verifyReceiptLog";
         let s = signed.into();
-        let claim = self
-            .client()
-            .verifyReceiptLog(s.message, s.signatures)
-            .call()
-            .await
-            .map_err(|e| ChainError::from_contract(CALL, e))?;
-        convert(CALL, &claim)
+        let call = LCPClient::verifyReceiptLogCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        self.claim_call("LCPClient.verifyReceiptLog", call).await
     }
 
     /// `verifyStorage` as an `eth_call`.
@@ -399,15 +393,12 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<StorageClaim, ChainError> {
-        const CALL: &str = "LCPClient.verifyStorage";
         let s = signed.into();
-        let claim = self
-            .client()
-            .verifyStorage(s.message, s.signatures)
-            .call()
-            .await
-            .map_err(|e| ChainError::from_contract(CALL, e))?;
-        convert(CALL, &claim)
+        let call = LCPClient::verifyStorageCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        self.claim_call("LCPClient.verifyStorage", call).await
     }
 
     /// `verifyAccount` as an `eth_call`.
@@ -418,15 +409,29 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<AccountClaim, ChainError> {
-        const CALL: &str = "LCPClient.verifyAccount";
         let s = signed.into();
-        let claim = self
+        let call = LCPClient::verifyAccountCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        self.claim_call("LCPClient.verifyAccount", call).await
+    }
+
+    /// One claim-verification function as an `eth_call`; the answer in the reference verifier's
+    /// type, so it compares directly with `attestation_verifier::message`.
+    async fn claim_call<C, T>(&self, name: &'static str, call: C) -> Result<T, ChainError>
+    where
+        C: SolCall,
+        C::Return: SolValue,
+        T: SolValue + From<<T::SolType as alloy_sol_types::SolType>::RustType>,
+    {
+        let answer = self
             .client()
-            .verifyAccount(s.message, s.signatures)
+            .call_builder(&call)
             .call()
             .await
-            .map_err(|e| ChainError::from_contract(CALL, e))?;
-        convert(CALL, &claim)
+            .map_err(|e| ChainError::from_contract(name, e))?;
+        convert(name, &answer)
     }
 
     // ----------------------------------------------------------------- claims (transactions)
@@ -440,10 +445,11 @@ impl LcpChain {
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
         let s = signed.into();
-        let request = self
-            .client()
-            .verifyTransaction(s.message, s.signatures)
-            .into_transaction_request();
+        let call = LCPClient::verifyTransactionCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        let request = self.client().call_builder(&call).into_transaction_request();
         self.send("LCPClient.verifyTransaction", request, None)
             .await
     }
@@ -457,10 +463,11 @@ impl LcpChain {
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
         let s = signed.into();
-        let request = self
-            .client()
-            .verifyReceiptLog(s.message, s.signatures)
-            .into_transaction_request();
+        let call = LCPClient::verifyReceiptLogCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        let request = self.client().call_builder(&call).into_transaction_request();
         self.send("LCPClient.verifyReceiptLog", request, None).await
     }
 
@@ -473,10 +480,11 @@ impl LcpChain {
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
         let s = signed.into();
-        let request = self
-            .client()
-            .verifyStorage(s.message, s.signatures)
-            .into_transaction_request();
+        let call = LCPClient::verifyStorageCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        let request = self.client().call_builder(&call).into_transaction_request();
         self.send("LCPClient.verifyStorage", request, None).await
     }
 
@@ -489,10 +497,11 @@ impl LcpChain {
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
         let s = signed.into();
-        let request = self
-            .client()
-            .verifyAccount(s.message, s.signatures)
-            .into_transaction_request();
+        let call = LCPClient::verifyAccountCall {
+            message: s.message,
+            signatures: s.signatures,
+        };
+        let request = self.client().call_builder(&call).into_transaction_request();
         self.send("LCPClient.verifyAccount", request, None).await
     }
 
