@@ -675,70 +675,64 @@ impl LcpChain {
             })?
             .map(|b| b.header.timestamp)
             .unwrap_or_default();
-        let c = self.client();
-        let err = |call| move |e| ChainError::from_contract(call, e);
-        let state_id = c
-            .stateId()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.stateId"))?;
-        let config = c
-            .config()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.config"))?;
-        let latest_block_hash = c
-            .blockHashOf(config.latestBlockNumber)
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.blockHashOf"))?;
-        let trusted_root = c
-            .trustedRoot()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.trustedRoot"))?;
-        let network_config_hash = c
-            .networkConfigHash()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.networkConfigHash"))?;
-        let owner = c
-            .owner()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.owner"))?;
-        let key_ttl = c
-            .keyTtl()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.keyTtl"))?;
-        let max_attestation_age = c
-            .maxAttestationAge()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.maxAttestationAge"))?;
-        let listed = c
-            .enclaveKeys()
-            .block(block)
-            .call()
-            .await
-            .map_err(err("LCPClient.enclaveKeys"))?;
+        let state_id = self
+            .read_at(block, "LCPClient.stateId", LCPClient::stateIdCall {})
+            .await?;
+        let config = self
+            .read_at(block, "LCPClient.config", LCPClient::configCall {})
+            .await?;
+        let latest_block_hash = self
+            .read_at(
+                block,
+                "LCPClient.blockHashOf",
+                LCPClient::blockHashOfCall {
+                    blockNumber: config.latestBlockNumber,
+                },
+            )
+            .await?;
+        let trusted_root = self
+            .read_at(
+                block,
+                "LCPClient.trustedRoot",
+                LCPClient::trustedRootCall {},
+            )
+            .await?;
+        let network_config_hash = self
+            .read_at(
+                block,
+                "LCPClient.networkConfigHash",
+                LCPClient::networkConfigHashCall {},
+            )
+            .await?;
+        let owner = self
+            .read_at(block, "LCPClient.owner", LCPClient::ownerCall {})
+            .await?;
+        let key_ttl = self
+            .read_at(block, "LCPClient.keyTtl", LCPClient::keyTtlCall {})
+            .await?;
+        let max_attestation_age = self
+            .read_at(
+                block,
+                "LCPClient.maxAttestationAge",
+                LCPClient::maxAttestationAgeCall {},
+            )
+            .await?;
+        let listed = self
+            .read_at(
+                block,
+                "LCPClient.enclaveKeys",
+                LCPClient::enclaveKeysCall {},
+            )
+            .await?;
         let mut keys = Vec::with_capacity(listed.len());
         for key in listed {
-            let record = c
-                .enclaveKey(key)
-                .block(block)
-                .call()
-                .await
-                .map_err(err("LCPClient.enclaveKey"))?;
+            let record = self
+                .read_at(
+                    block,
+                    "LCPClient.enclaveKey",
+                    LCPClient::enclaveKeyCall { key },
+                )
+                .await?;
             keys.push(KeyRecord {
                 key,
                 operator: record.operator,
@@ -762,6 +756,22 @@ impl LcpChain {
             max_attestation_age,
             keys,
         })
+    }
+
+    /// One `LCPClient` view function as an `eth_call` at `block` (so a whole state read is one
+    /// consistent snapshot).
+    async fn read_at<C: SolCall>(
+        &self,
+        block: BlockId,
+        name: &'static str,
+        call: C,
+    ) -> Result<C::Return, ChainError> {
+        self.client()
+            .call_builder(&call)
+            .block(block)
+            .call()
+            .await
+            .map_err(|e| ChainError::from_contract(name, e))
     }
 
     /// The stored hash of execution block `number` (`None` when the client stored none).
