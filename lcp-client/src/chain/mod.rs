@@ -361,12 +361,11 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TransactionClaim, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyTransactionCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        self.claim_call("LCPClient.verifyTransaction", call).await
+        self.claim_call::<LCPClient::verifyTransactionCall, _>(
+            "LCPClient.verifyTransaction",
+            signed.into(),
+        )
+        .await
     }
 
     /// `verifyReceiptLog` as an `eth_call`.
@@ -377,12 +376,11 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<ReceiptLogClaim, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyReceiptLogCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        self.claim_call("LCPClient.verifyReceiptLog", call).await
+        self.claim_call::<LCPClient::verifyReceiptLogCall, _>(
+            "LCPClient.verifyReceiptLog",
+            signed.into(),
+        )
+        .await
     }
 
     /// `verifyStorage` as an `eth_call`.
@@ -393,12 +391,8 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<StorageClaim, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyStorageCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        self.claim_call("LCPClient.verifyStorage", call).await
+        self.claim_call::<LCPClient::verifyStorageCall, _>("LCPClient.verifyStorage", signed.into())
+            .await
     }
 
     /// `verifyAccount` as an `eth_call`.
@@ -409,22 +403,19 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<AccountClaim, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyAccountCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        self.claim_call("LCPClient.verifyAccount", call).await
+        self.claim_call::<LCPClient::verifyAccountCall, _>("LCPClient.verifyAccount", signed.into())
+            .await
     }
 
     /// One claim-verification function as an `eth_call`; the answer in the reference verifier's
     /// type, so it compares directly with `attestation_verifier::message`.
-    async fn claim_call<C, T>(&self, name: &'static str, call: C) -> Result<T, ChainError>
+    async fn claim_call<C, T>(&self, name: &'static str, signed: Signed) -> Result<T, ChainError>
     where
-        C: SolCall,
+        C: SolCall + From<(Bytes, Bytes)>,
         C::Return: SolValue,
         T: SolValue + From<<T::SolType as alloy_sol_types::SolType>::RustType>,
     {
+        let call = C::from((signed.message, signed.signatures));
         let answer = self
             .client()
             .call_builder(&call)
@@ -432,6 +423,16 @@ impl LcpChain {
             .await
             .map_err(|e| ChainError::from_contract(name, e))?;
         convert(name, &answer)
+    }
+
+    /// One claim-verification function `(message, signatures)` sent as a transaction.
+    async fn claim_tx<C>(&self, name: &'static str, signed: Signed) -> Result<TxOutcome, ChainError>
+    where
+        C: SolCall + From<(Bytes, Bytes)>,
+    {
+        let call = C::from((signed.message, signed.signatures));
+        let request = self.client().call_builder(&call).into_transaction_request();
+        self.send(name, request, None).await
     }
 
     // ----------------------------------------------------------------- claims (transactions)
@@ -444,14 +445,11 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyTransactionCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        let request = self.client().call_builder(&call).into_transaction_request();
-        self.send("LCPClient.verifyTransaction", request, None)
-            .await
+        self.claim_tx::<LCPClient::verifyTransactionCall>(
+            "LCPClient.verifyTransaction",
+            signed.into(),
+        )
+        .await
     }
 
     /// `verifyReceiptLog` sent as a transaction.
@@ -462,13 +460,11 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyReceiptLogCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        let request = self.client().call_builder(&call).into_transaction_request();
-        self.send("LCPClient.verifyReceiptLog", request, None).await
+        self.claim_tx::<LCPClient::verifyReceiptLogCall>(
+            "LCPClient.verifyReceiptLog",
+            signed.into(),
+        )
+        .await
     }
 
     /// `verifyStorage` sent as a transaction.
@@ -479,13 +475,8 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyStorageCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        let request = self.client().call_builder(&call).into_transaction_request();
-        self.send("LCPClient.verifyStorage", request, None).await
+        self.claim_tx::<LCPClient::verifyStorageCall>("LCPClient.verifyStorage", signed.into())
+            .await
     }
 
     /// `verifyAccount` sent as a transaction.
@@ -496,13 +487,8 @@ impl LcpChain {
         &self,
         signed: impl Into<Signed>,
     ) -> Result<TxOutcome, ChainError> {
-        let s = signed.into();
-        let call = LCPClient::verifyAccountCall {
-            message: s.message,
-            signatures: s.signatures,
-        };
-        let request = self.client().call_builder(&call).into_transaction_request();
-        self.send("LCPClient.verifyAccount", request, None).await
+        self.claim_tx::<LCPClient::verifyAccountCall>("LCPClient.verifyAccount", signed.into())
+            .await
     }
 
     /// Sends a signed single-claim message to its `verify*` entry point as a transaction, chosen by
